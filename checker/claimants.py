@@ -1,0 +1,165 @@
+"""Find who asserts a figure: "according to X", "X said", "said X", "X put the number
+at", "which is what X have claimed". A pronoun ("they said") stands for the claimant
+named before it in the sentence, or the last one named in the article."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import regex
+
+from .rules import Rules
+from .text import tokens
+
+_CLAUSE_PUNCT = set(";:()[]\"“”‘’—–")
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """A claimant named in a sentence and where its verb or phrase stands."""
+
+    who: str
+    at: int        # offset of the verb or phrase in the sentence
+    kind: str      # "verb", "inverted", "according", "attached", "put_at"
+
+
+@lru_cache(maxsize=4)
+def _patterns(rules: Rules) -> tuple[Any, Any]:
+    verbs = "|".join(sorted(rules.reporting_verbs, key=len, reverse=True))
+    according = "|".join(regex.escape(a).replace(r"\ ", r"\s+")
+                         for a in sorted(rules.according_to, key=len, reverse=True))
+    return (regex.compile(rf"\b(?:{verbs})\b", regex.IGNORECASE),
+            regex.compile(rf"\b(?:{according})\s+(?P<who>[^;:()“”\"]+?)"
+                          rf"(?=\s*(?:[;:.!?]|,\s+(?:who|which|said|and\s+\w+\s+said)\b|$))",
+                          regex.IGNORECASE))
+
+
+def _clean(who: str, rules: Rules) -> str:
+    """Trim a claimant: relative clauses, appositions, leading conjunctions, trailers."""
+    who = regex.split(r"\s+(?:who|which|that|whose)\s+|,\s+(?:a|an|the)\s+[a-z]", who)[0]
+    words = who.strip(" ,.'\"‘’“”").split()
+    while words and words[0].lower() in ("and", "but", "so", "while", "though", "although",
+                                         "with", "as", "meanwhile", "then", "both"):
+        words.pop(0)
+    while words and words[-1].lower().strip(",") in rules.claimant_trailers:
+        words.pop()
+    return " ".join(words).strip(" ,")
+
+
+def _subject_before(text: str, verb_at: int, rules: Rules) -> str:
+    """The words before a reporting verb in its clause: its subject."""
+    toks = tokens(text, 0, verb_at)
+    kept: list[str] = []
+    for k in range(len(toks) - 1, -1, -1):
+        t = toks[k]
+        low = t.lower
+        if t.text in _CLAUSE_PUNCT or t.text in "!?.":
+            break
+        if t.text == ",":
+            nxt = toks[k + 1] if k + 1 < len(toks) else None
+            prev = toks[k - 1] if k > 0 else None
+            if not (nxt and prev and prev.is_cap and (nxt.is_cap or nxt.lower in ("the", "and"))):
+                break
+        if low in rules.reporting_verbs and kept:
+            break
+        if low in rules.clause_breakers and not (low == "and" and kept and k > 0
+                                                  and toks[k - 1].is_cap):
+            break
+        kept.append(t.text)
+        if len(kept) > 14:
+            break
+    kept.reverse()
+    return _clean(" ".join(kept).replace(" ,", ","), rules)
+
+
+def _name_after(text: str, at: int, rules: Rules) -> str:
+    """The claimant after an inverted verb: "..., said Justin Crump, a former ...". """
+    m = regex.match(r"\s+(?P<who>[^,.;:!?“”\"]{2,80})", text[at:])
+    return _clean(m.group("who"), rules) if m else ""
+
+
+def find_attributions(text: str, rules: Rules) -> list[Attribution]:
+    """Every claimant a sentence names, with where its verb or phrase stands."""
+    verb_re, according_re = _patterns(rules)
+    out: list[Attribution] = []
+    for m in according_re.finditer(text):
+        who = _clean(m.group("who"), rules)
+        if who:
+            out.append(Attribution(who, m.start(), "according"))
+    for m in verb_re.finditer(text):
+        before = text[:m.start()].rstrip()
+        prev_word = before.split()[-1].lower() if before.split() else ""
+        if prev_word in rules.passive_markers:
+            continue  # "is believed", "was reported": no claimant named here
+        if before.endswith((",", "’", "'", "”", "\"")) or not before:
+            who = _name_after(text, m.end(), rules)
+            if who and who.split()[0][:1].isupper() or who.split()[0:1] in (["police"],):
+                out.append(Attribution(who, m.start(), "inverted"))
+                continue
+        who = _subject_before(text, m.start(), rules)
+        if who and not who.endswith(("’s", "'s")):  # "Putin's reported regret": a noun
+            out.append(Attribution(who, m.start(), "verb"))
+    return out
+
+
+def find_claimant(text: str, qs: int, qe: int, rules: Rules, attributions: list[Attribution],
+                  last_claimant: str) -> str:
+    """Who asserts the figure at ``text[qs:qe]``; ``last_claimant`` resolves pronouns.
+
+    Empty when the sentence and the article so far name nobody.
+    """
+    for pat in rules.attached_after:
+        m = pat.match(text, _skip_noun(text, qe))
+        if m:
+            who = _clean(m.group("who"), rules)
+            if who:
+                return _resolve(who, text, m.start(), attributions, last_claimant, rules)
+    for pat in rules.put_at:
+        m = pat.search(text[:qs])
+        if m:
+            who = _subject_tail(m.group("who"), rules)
+            if who:
+                return _resolve(who, text, m.start(), attributions, last_claimant, rules)
+    according = [a for a in attributions if a.kind == "according"]
+    if according:
+        return according[-1].who if according[-1].at > qs else next(
+            (a.who for a in reversed(according) if a.at < qs), according[0].who)
+    before = [a for a in attributions if a.at < qs and a.kind != "according"]
+    if before:
+        a = before[-1]
+        return _resolve(a.who, text, a.at, attributions, last_claimant, rules)
+    after = [a for a in attributions if a.at >= qe]
+    if after:
+        a = after[0]
+        return _resolve(a.who, text, a.at, attributions, last_claimant, rules)
+    return ""
+
+
+def _skip_noun(text: str, qe: int) -> int:
+    """Where the clause after a figure's noun phrase starts (after its comma)."""
+    m = regex.match(r"[^,;:]{0,60}?,\s*", text[qe:])
+    return qe + m.end() if m else qe
+
+
+def _subject_tail(who: str, rules: Rules) -> str:
+    """The claimant at the end of the text before "put the number at"."""
+    parts = regex.split(r",|\b(?:with|but|and|while|as|though|although)\b", who)
+    return _clean(parts[-1], rules) if parts else ""
+
+
+def _resolve(who: str, text: str, at: int, attributions: list[Attribution], last: str,
+             rules: Rules) -> str:
+    """Replace a pronoun claimant (or "their intelligence") by the one it stands for."""
+    words = who.split()
+    low = who.lower()
+    if low in rules.pronouns or (words and words[0].lower() in ("their", "his", "her", "its")):
+        earlier = [a for a in attributions if a.at < at and a.who.lower() not in rules.pronouns
+                   and a.who != who]
+        named = earlier[-1].who if earlier else last
+        if not named:
+            return who
+        if low in rules.pronouns:
+            return named
+        return f"{named} {' '.join(words[1:])}"
+    return who

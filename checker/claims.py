@@ -1,0 +1,66 @@
+"""Turn one document into its claims: sentences -> quantities -> subject and claimant.
+
+``extract_claims`` is a pure function of (document, rules), which is what lets the
+batch engines run it anywhere and get the same rows.
+"""
+from __future__ import annotations
+
+import hashlib
+from bisect import bisect_right
+
+from .claimants import find_attributions, find_claimant
+from .model import Claim, Document
+from .quantities import find_quantities
+from .rules import Rules
+from .sentences import split_sentences
+from .subjects import find_subject
+
+
+def claim_id(doc_id: str, start: int, end: int, surface: str) -> str:
+    """A stable id for a claim: the same text at the same place gets the same id."""
+    digest = hashlib.sha1(f"{doc_id}\x1f{start}\x1f{end}\x1f{surface}".encode()).hexdigest()
+    return digest[:12]
+
+
+def extract_claims(doc: Document, rules: Rules) -> list[Claim]:
+    """Every quantified claim of a document, in text order; [] when there is none."""
+    quantities = find_quantities(doc.text, rules)
+    if not quantities:
+        return []
+    sentences = split_sentences(doc)
+    starts = [s.start for s in sentences]
+    claims: list[Claim] = []
+    last_claimant = ""
+    attributions_cache: dict[int, list] = {}  # type: ignore[type-arg]
+    last_index = -1
+    for q in quantities:
+        i = bisect_right(starts, q.start) - 1
+        if i < 0 or q.end > sentences[i].end:
+            continue  # a figure across a sentence break: not one claim
+        sent = sentences[i]
+        if i != last_index:
+            # carry the last named claimant forward through the sentences in between
+            for k in range(last_index + 1, i):
+                named = [a for a in find_attributions(sentences[k].text, rules)
+                         if a.who.lower() not in rules.pronouns]
+                if named:
+                    last_claimant = named[-1].who
+            last_index = i
+        attrs = attributions_cache.setdefault(i, find_attributions(sent.text, rules))
+        context = " ".join(s.text for s in sentences[max(0, i - 2):i])
+        subject = find_subject(q, sent, context, rules)
+        qs, qe = q.start - sent.start, q.end - sent.start
+        who = find_claimant(sent.text, qs, qe, rules, attrs, last_claimant)
+        claims.append(Claim(
+            claim_id=claim_id(doc.doc_id, q.start, q.end, q.surface),
+            doc_id=doc.doc_id, source=doc.source or doc.doc_id, published=doc.published,
+            start=q.start, end=q.end, surface=q.surface, value=q.value, low=q.low,
+            high=q.high, qualifier=q.qualifier, unit=q.unit, counted=subject.counted,
+            subject=subject.key, scope=subject.scope, claimant=who, sentence=sent.text,
+            sentence_start=sent.start, slack=q.slack, vague=q.vague, denied=q.denied,
+            whose=subject.whose, story=doc.story,
+        ))
+        named = [a for a in attrs if a.who.lower() not in rules.pronouns]
+        if named:
+            last_claimant = named[-1].who
+    return claims

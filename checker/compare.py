@@ -1,0 +1,142 @@
+"""Compare the claims of one subject and flag pairs that cannot both be right.
+
+Two claims conflict when their intervals, each widened by the rounding its figure
+implies, do not overlap. A figure for a part (a narrower place, a time, an earlier
+figure, a forecast) against another is a ``scope`` difference, shown for review and not
+counted as a conflict; an explicit denial conflicts with the figure it denies whatever
+the scope. Every flag carries its reason in words.
+"""
+from __future__ import annotations
+
+import difflib
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+
+from .model import Claim, Conflict
+from .rules import Rules
+
+REWRITE_SIMILARITY = 0.6
+
+
+def effective_interval(c: Claim) -> tuple[float, float]:
+    """The claim's interval widened by the rounding its figure implies."""
+    low = c.low - c.slack if math.isfinite(c.low) else c.low
+    high = c.high + c.slack if math.isfinite(c.high) else c.high
+    return max(low, 0.0) if c.low >= 0 else low, high
+
+
+def _disjoint(a: Claim, b: Claim) -> bool:
+    al, ah = effective_interval(a)
+    bl, bh = effective_interval(b)
+    return ah < bl or bh < al
+
+
+def sentence_similarity(a: str, b: str) -> float:
+    """How alike two sentences are, 0 to 1, word by word."""
+    return difflib.SequenceMatcher(None, a.lower().split(), b.lower().split(),
+                                   autojunk=False).ratio()
+
+
+def _fmt(x: float) -> str:
+    if math.isinf(x):
+        return "∞"
+    return f"{x:,.0f}" if abs(x) >= 100 or x == int(x) else f"{x:,.2f}".rstrip("0").rstrip(".")
+
+
+def _who(c: Claim) -> str:
+    return c.claimant or c.source
+
+
+def _ratio(a: Claim, b: Claim) -> float:
+    hi, lo = max(a.value, b.value), min(a.value, b.value)
+    if lo <= 0:
+        return math.inf if hi > 0 else 1.0
+    return hi / lo
+
+
+def _scope_parts(claims: list[Claim]) -> dict[str, frozenset[str]]:
+    """Each claim's scope without the places that frame the whole story.
+
+    A place named as the scope in claims from more than half of the documents of a
+    subject is where the whole story happens, not a part of it.
+    """
+    docs = {c.doc_id for c in claims}
+    by_part: dict[str, set[str]] = defaultdict(set)
+    for c in claims:
+        for part in filter(None, (p.strip() for p in c.scope.split(";"))):
+            by_part[part].add(c.doc_id)
+    frame = {p for p, d in by_part.items() if len(docs) >= 2 and len(d) * 2 > len(docs)}
+    return {c.claim_id: frozenset(p.strip() for p in c.scope.split(";")
+                                  if p.strip() and p.strip() not in frame) for c in claims}
+
+
+def _reason(kind: str, a: Claim, b: Claim, why: str) -> str:
+    al, ah = effective_interval(a)
+    bl, bh = effective_interval(b)
+    text = (f"{a.surface} ({_who(a)}) against {b.surface} ({_who(b)}): "
+            f"{why}; allowed ranges {_fmt(al)}–{_fmt(ah)} and {_fmt(bl)}–{_fmt(bh)}")
+    if kind == "conflict" and a.doc_id != b.doc_id:
+        sim = sentence_similarity(a.sentence, b.sentence)
+        if sim >= REWRITE_SIMILARITY:
+            text += (f"; the two sentences are near-identical rewrites of each other "
+                     f"(similarity {sim:.2f}), so one may be a copying or spinning error")
+    elif kind == "conflict":
+        text += "; the article contradicts itself"
+    return text
+
+
+def compare_pair(a: Claim, b: Claim, scopes: dict[str, frozenset[str]],
+                 rules: Rules) -> tuple[str, str] | None:
+    """(kind, reason) for a flagged pair of claims of one subject, or None."""
+    if a.unit != b.unit:
+        return None  # different currencies or units: not comparable without a rate
+    if not _disjoint(a, b):
+        return None
+    for d, other in ((a, b), (b, a)):
+        if d.qualifier == "denial" and d.denied is not None:
+            ol, oh = effective_interval(other)
+            if ol <= d.denied <= oh or ol >= d.denied:
+                return "conflict", _reason("conflict", a, b,
+                                           f"one explicitly denies the other's figure "
+                                           f"({_fmt(d.denied)})")
+    sa, sb = scopes[a.claim_id], scopes[b.claim_id]
+    if sa != sb:
+        if sa and sb:
+            why = f"different scopes ({'; '.join(sorted(sa))} vs {'; '.join(sorted(sb))})"
+        else:
+            part = sa or sb
+            why = f"a part ({'; '.join(sorted(part))}) against the whole"
+        return "scope", _reason("scope", a, b, why)
+    counted = a.counted
+    if (counted in rules.running_tallies and a.published and b.published
+            and a.published != b.published):
+        return "scope", _reason("scope", a, b, f"a running count reported on different dates "
+                                               f"({a.published} and {b.published})")
+    return "conflict", _reason("conflict", a, b,
+                               f"the figures differ by a factor of {_ratio(a, b):.2g} and "
+                               f"cannot both hold")
+
+
+def compare_claims(claims: Iterable[Claim], rules: Rules) -> list[Conflict]:
+    """Every flagged pair among claims of the same story and subject, in a stable order."""
+    groups: dict[tuple[str, str], list[Claim]] = defaultdict(list)
+    for c in claims:
+        if c.counted:
+            groups[(c.story, c.subject)].append(c)
+    out: list[Conflict] = []
+    for (_, subject), members in sorted(groups.items()):
+        members.sort(key=lambda c: (c.doc_id, c.start))
+        scopes = _scope_parts(members)
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                if a.doc_id == b.doc_id and a.start < b.end and b.start < a.end:
+                    continue
+                flagged = compare_pair(a, b, scopes, rules)
+                if flagged is None:
+                    continue
+                kind, reason = flagged
+                out.append(Conflict(subject, kind, a.claim_id, b.claim_id, a.source, b.source,
+                                    a.claimant, b.claimant, a.surface, b.surface,
+                                    round(_ratio(a, b), 3), reason))
+    return out

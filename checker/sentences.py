@@ -1,0 +1,77 @@
+"""Split a document's text into sentences with character offsets.
+
+A sentence ends at ``.``, ``!`` or ``?`` (with any closing quotes or brackets) before
+white space and a capital, digit or opening quote, and always at a line break.
+Abbreviations listed in ``rules/abbreviations.tsv`` (Lt-Gen., Jr., U.S.) and single
+initials ("Joseph S. Bermudez") do not end a sentence.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import regex
+
+from .model import Document, Sentence
+from .rules import DEFAULT_RULES_DIR, RulesError
+
+_BOUNDARY = regex.compile(
+    r"""(?<=[.!?…])["'”’»)\]]*\s+(?=["'“‘«(\[]?[\p{Lu}\d])|\n+""",
+)
+_WORD_BEFORE = regex.compile(r"([\p{L}.]+)\.[\"'”’»)\]]*$")
+
+
+@lru_cache(maxsize=4)
+def _abbreviations(rules_dir: str = str(DEFAULT_RULES_DIR)) -> frozenset[str]:
+    path = Path(rules_dir) / "abbreviations.tsv"
+    out: set[str] = set()
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise RulesError(f"{path}: cannot read: {exc}") from None
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip() or line.startswith("#") or line.startswith("abbreviation\t"):
+            continue
+        cells = line.split("\t")
+        if len(cells) != 2 or not cells[0]:
+            raise RulesError(f"{path}:{lineno}: expected 'abbreviation<TAB>kind'")
+        out.add(cells[0])
+    return frozenset(out)
+
+
+def _ends_sentence(text: str, cut: int, abbreviations: frozenset[str]) -> bool:
+    """Whether the punctuation just before ``cut`` really ends a sentence."""
+    m = _WORD_BEFORE.search(text, max(0, cut - 40), cut)
+    if not m:
+        return True
+    word = m.group(1)
+    last = word.split("-")[-1].rstrip(".")
+    if last in abbreviations or word.rstrip(".") in abbreviations:
+        return False
+    if len(last) == 1 and last.isupper():  # an initial: "Joseph S. Bermudez"
+        return False
+    return True
+
+
+def split_sentences(doc: Document) -> list[Sentence]:
+    """The document's sentences in order; an empty list for a blank text."""
+    text = doc.text
+    abbreviations = _abbreviations()
+    sentences: list[Sentence] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        if "\n" not in m.group(0) and not _ends_sentence(text, m.start(), abbreviations):
+            continue
+        _append(sentences, doc.doc_id, text, start, m.start())
+        start = m.end()
+    _append(sentences, doc.doc_id, text, start, len(text))
+    return sentences
+
+
+def _append(out: list[Sentence], doc_id: str, text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append(Sentence(doc_id, start, end, text[start:end]))

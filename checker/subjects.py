@@ -1,0 +1,244 @@
+"""Decide what a figure counts, whose it is and what narrows it: the claim's subject.
+
+``counted``: the thing counted with synonyms folded (troops/soldiers -> troops), read
+from the words after the figure ("10,000 North Korean troops", "thousands of troops")
+or, for "the number", "the figure", "the toll", from the thing named nearby.
+``whose``: the country the counted things belong to (a demonym, "from X", "X's", or a
+country that is the subject of the sentence). ``scope``: a place or time that narrows
+the figure ("in Kursk", "on Tuesday"), or its standing as an earlier figure or a
+forecast. The subject key joins counted, whose and the kind of unit.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from .model import Quantity, Sentence
+from .rules import Rules
+from .text import Place, Token, find_places, strip_possessive, tokens
+
+_TIME = regex.compile(
+    r"\b(?:(?:on|by|since|as\s+of|until|in|during|last|this|next)\s+)?(?:(?:early|late)\s+)?"
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tonight|"
+    r"last\s+(?:night|week|month|year)|this\s+(?:morning|week|month|year)|"
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)(?:\s+\d{1,2})?(?:,?\s+\d{4})?|(?:19|20)\d\d)\b(?:\s+(?:morning|afternoon|"
+    r"evening|night))?")
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a claim is about."""
+
+    counted: str
+    key: str
+    whose: str
+    scope: str
+
+
+def unit_class(unit: str) -> str:
+    """The kind of unit, so that money is never compared with a count."""
+    if unit in ("count",):
+        return "count"
+    if len(unit) == 3 and unit.isupper():
+        return "money"
+    return unit
+
+
+def fold_counted(word: str, rules: Rules) -> str:
+    """The key of a counted noun: its synonym group, or the word in a plain plural form."""
+    w = strip_possessive(word.lower().strip())
+    if w in rules.counted:
+        return rules.counted[w]
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "ies"
+    if not w.endswith("s") and w + "s" in rules.counted:
+        return rules.counted[w + "s"]
+    return w
+
+
+def _counted_phrase(toks: list[Token], i: int, rules: Rules) -> tuple[str, int] | None:
+    """The longest counted-lexicon phrase starting at token ``i``: (key, tokens used)."""
+    for n in (3, 2, 1):
+        if i + n > len(toks):
+            continue
+        phrase = " ".join(t.lower for t in toks[i:i + n])
+        if phrase in rules.counted:
+            return rules.counted[phrase], n
+    return None
+
+
+def _noun_after(toks: list[Token], rules: Rules, places: list[Place]) -> tuple[str, str, int]:
+    """(counted, whose, index after the noun phrase) from the tokens after a figure."""
+    i = 0
+    if toks and toks[0].lower == "of":
+        i = 1
+        while i < len(toks) and toks[i].lower in ("the", "these", "those", "their", "its",
+                                                  "his", "her", "our"):
+            i += 1
+    whose = ""
+    head = ""
+    head_end = i
+    for j in range(i, min(len(toks), i + 7)):
+        t = toks[j]
+        phrase = _counted_phrase(toks, j, rules)
+        if phrase:
+            return phrase[0], whose, j + phrase[1]
+        place = next((p for p in places if p.start <= t.start < p.end), None)
+        if place is not None:
+            whose = whose or place.key
+            continue
+        if not t.is_word or t.lower in rules.phrase_stoppers:
+            break
+        if t.lower in rules.counted_modifiers or t.text[:1].isdigit():
+            continue
+        head, head_end = t.text, j + 1
+        if t.lower.endswith("s") or not (j + 1 < len(toks) and toks[j + 1].is_word
+                                         and toks[j + 1].lower not in rules.phrase_stoppers):
+            break
+    return (fold_counted(head, rules) if head else ""), whose, head_end
+
+
+def _reference_antecedent(text: str, end: int, rules: Rules, places: list[Place]
+                          ) -> tuple[str, str]:
+    """For "the number"/"the toll": the counted thing named before ``end``, and whose."""
+    toks = tokens(text, 0, end)
+    for k in range(len(toks) - 1, -1, -1):
+        phrase = _counted_phrase(toks, k, rules)
+        if phrase and toks[k].lower not in rules.reference_words:
+            t = toks[k]
+            whose = ""
+            for p in places:
+                if p.end <= t.start and t.start - p.end <= 30:
+                    whose = p.key
+            return phrase[0], whose
+    return "", ""
+
+
+def find_subject(q: Quantity, sentence: Sentence, context: str, rules: Rules) -> Subject:
+    """The subject of quantity ``q`` (offsets in the document) in its sentence.
+
+    ``context`` is the text of the sentences before, used when the figure is only
+    "the number" or "the toll". Empty fields when nothing can be read.
+    """
+    text = sentence.text
+    qs, qe = q.start - sentence.start, q.end - sentence.start
+    places = find_places(text, rules)
+    after = tokens(text, qe, min(len(text), qe + 120))
+    counted, whose, used = _noun_after(after, rules, places)
+    if unit_class(q.unit) not in ("count", "money", "percent", "percentage point"):
+        counted = q.unit  # a measurement counts its unit: "122mm" counts millimetres
+    before = tokens(text, max(0, qs - 60), qs)
+    ref = ""
+    if counted in rules.reference_words or not counted:
+        ref = counted
+        counted, whose2 = _reference_left(text, qs, before, rules, places)
+        whose = whose or whose2
+        if not counted:
+            counted, whose2 = _reference_antecedent(text, qs, rules, places)
+            whose = whose or whose2
+        if not counted and context:
+            counted, whose2 = _reference_antecedent(context, len(context), rules,
+                                                    find_places(context, rules))
+            whose = whose or whose2
+    if not counted:
+        counted = ref or ("money" if unit_class(q.unit) == "money" else
+                          q.unit if q.unit != "count" else "")
+    if not whose:
+        whose = _whose_after(text, after[used:] if used < len(after) else [], places)
+    if not whose:
+        whose = _whose_sentence_subject(text, qs, places)
+    scope = _scope(text, after[used:], qs, rules, places)
+    key = f"{counted}|{whose}|{unit_class(q.unit)}"
+    return Subject(counted, key, whose, scope)
+
+
+def _reference_left(text: str, qs: int, before: list[Token], rules: Rules,
+                    places: list[Place]) -> tuple[str, str]:
+    """"the death toll rose to 31", "the number of troops at 3,000": the named thing."""
+    m = None
+    for m in regex.finditer(r"\b(?:(?P<pre>[\p{L}-]+)\s+)?(?P<ref>" +
+                            "|".join(sorted(rules.reference_words, key=len, reverse=True)) +
+                            r")\b(?:\s+of\s+(?:the\s+)?(?P<of>(?:[\p{L}’'-]+\s+){0,3}?"
+                            r"[\p{L}-]+))?", text[:qs], regex.IGNORECASE):
+        pass
+    if m is None:
+        return "", ""
+    if m.group("of"):
+        toks = tokens(m.group("of"))
+        counted, whose, _ = _noun_after(toks, rules, find_places(m.group("of"), rules))
+        if counted:
+            return counted, whose
+    pre = (m.group("pre") or "").lower()
+    combined = f"{pre} {m.group('ref').lower()}".strip()
+    if combined in rules.reference_defaults:
+        return fold_counted(rules.reference_defaults[combined], rules), ""
+    if pre and pre not in rules.phrase_stoppers and fold_counted(pre, rules) in rules.counted.values():
+        whose = ""
+        for p in places:
+            if p.end <= m.start("pre") and m.start("pre") - p.end <= 3:
+                whose = p.key
+        return fold_counted(pre, rules), whose
+    ref = m.group("ref").lower()
+    if ref in rules.reference_defaults:
+        return fold_counted(rules.reference_defaults[ref], rules), ""
+    return "", ""
+
+
+def _whose_after(text: str, rest: list[Token], places: list[Place]) -> str:
+    """"troops from Pyongyang": a place after "from"/"of" right after the noun."""
+    if len(rest) >= 2 and rest[0].lower in ("from", "of"):
+        for p in places:
+            if p.start == rest[1].start or (rest[1].lower == "the" and len(rest) > 2
+                                            and p.start == rest[2].start):
+                return p.key
+    return ""
+
+
+def _whose_sentence_subject(text: str, qs: int, places: list[Place]) -> str:
+    """A country that opens the sentence is whose the figure is ("X sent 5,000 troops")."""
+    for p in places:
+        if p.start >= qs:
+            break
+        lead = text[:p.start].strip().lower()
+        if lead in ("", "the", "and", "but", "so", "meanwhile,") and p.kind in ("country",
+                                                                                "capital"):
+            return p.key
+    return ""
+
+
+def _scope(text: str, rest: list[Token], qs: int, rules: Rules, places: list[Place]) -> str:
+    """A place or time right after the counted noun, or the figure's standing."""
+    parts: list[str] = []
+    for k, t in enumerate(rest[:8]):
+        if not t.is_word and t.text not in ("-",):
+            break
+        if t.lower in rules.scope_prepositions and k + 1 < len(rest):
+            j = k + 1
+            if rest[j].lower == "the":
+                j += 1
+            name = []
+            while j < len(rest) and rest[j].is_cap and rest[j].is_word:
+                name.append(rest[j])
+                j += 1
+            if name:
+                start = name[0].start
+                country = any(p.start == start and p.kind in ("country", "demonym")
+                              for p in places)
+                if not country and not _TIME.fullmatch(" ".join(n.text for n in name)):
+                    parts.append(" ".join(strip_possessive(n.text) for n in name))
+                    break
+    clause_end = regex.search(r"[,;:.!?]|\s[–—]\s", text[qs:])
+    window = text[qs: qs + (clause_end.start() if clause_end else 80)]
+    tm = _TIME.search(window[:120])
+    if tm and not regex.fullmatch(r"(?:19|20)\d\d", tm.group(0)):
+        parts.append(tm.group(0).strip())
+    left = text[max(0, qs - 30):qs].lower()
+    if any(left.rstrip().endswith(marker) for marker in rules.earlier_markers) or \
+            regex.search(r"\bfrom\s*$", left) and regex.search(r"\b(?:rose|rise|risen|climbed|"
+                                                               r"increased|jumped|grew|fell|"
+                                                               r"dropped|revised)\b",
+                                                               text[max(0, qs - 60):qs]):
+        parts.append("earlier figure")
+    return "; ".join(parts)

@@ -1,0 +1,78 @@
+"""Small text tools the subject and claimant steps share: tokens with offsets and
+place names found in a sentence."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import regex
+
+from .rules import Rules
+
+_TOKEN = regex.compile(r"[\p{L}\p{N}](?:[\p{L}\p{N}]|[.’'\-](?=[\p{L}\p{N}]))*\.?(?<=\p{Lu}\.)|"
+                       r"[\p{L}\p{N}](?:[\p{L}\p{N}]|[’'\-](?=[\p{L}\p{N}]))*|[^\s\p{L}\p{N}]")
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word or punctuation mark and its offsets in the text it came from."""
+
+    text: str
+    start: int
+    end: int
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @property
+    def is_word(self) -> bool:
+        return self.text[:1].isalnum()
+
+    @property
+    def is_cap(self) -> bool:
+        return self.text[:1].isupper()
+
+
+def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """The tokens of ``text[start:end]`` with offsets into ``text``."""
+    return [Token(m.group(0), m.start(), m.end())
+            for m in _TOKEN.finditer(text, start, len(text) if end is None else end)]
+
+
+def strip_possessive(word: str) -> str:
+    """ "Britain's" -> "Britain"; other words unchanged."""
+    for suffix in ("’s", "'s", "’", "'"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 1:
+            return word[: -len(suffix)]
+    return word
+
+
+@lru_cache(maxsize=4)
+def _place_pattern(rules: Rules) -> Any:
+    names = sorted(rules.places, key=lambda n: (-len(n), n))
+    alt = "|".join(regex.escape(n).replace(r"\ ", r"\s+") for n in names)
+    return regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:the\s+)?(?P<name>{alt})(?P<poss>[’']s?)?"
+                         rf"(?![\p{{L}}\p{{N}}])")
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place name found in a sentence: its country key and kind."""
+
+    key: str
+    kind: str
+    start: int
+    end: int
+    possessive: bool
+
+
+def find_places(text: str, rules: Rules) -> list[Place]:
+    """Every country, demonym or capital named in ``text``, in order."""
+    out = []
+    for m in _place_pattern(rules).finditer(text):
+        name = regex.sub(r"\s+", " ", m.group("name"))
+        key, kind = rules.places[name]
+        out.append(Place(key, kind, m.start("name"), m.end(), bool(m.group("poss"))))
+    return out
