@@ -30,8 +30,9 @@ def _patterns(rules: Rules) -> tuple[Any, Any]:
     according = "|".join(regex.escape(a).replace(r"\ ", r"\s+")
                          for a in sorted(rules.according_to, key=len, reverse=True))
     return (regex.compile(rf"\b(?:{verbs})\b", regex.IGNORECASE),
-            regex.compile(rf"\b(?:{according})\s+(?P<who>[^;:()“”\"]+?)"
-                          rf"(?=\s*(?:[;:.!?]|,\s+(?:who|which|said|and\s+\w+\s+said)\b|$))",
+            regex.compile(rf"\b(?:{according})\s+(?P<who>[^,;:()“”\"]+?"
+                          rf"(?:,\s+(?:and\s+|the\s+)?\p{{Lu}}[^,;:()“”\"]*?)*)"
+                          rf"(?=\s*(?:[;:.!?]|,\s+(?!(?:and\s+|the\s+)?\p{{Lu}})|,?$|$))",
                           regex.IGNORECASE))
 
 

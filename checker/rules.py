@@ -98,6 +98,9 @@ class Rules:
     forecast_markers: frozenset[str]
     scope_prepositions: frozenset[str]
     whose_prepositions: frozenset[str]
+    generic_counted: frozenset[str]
+    verb_counted: dict[str, str]
+    money_words: dict[str, str]
     places: dict[str, tuple[str, str]]  # surface -> (key, kind)
     phrase_stoppers: frozenset[str]
     counted_modifiers: frozenset[str]
@@ -361,8 +364,13 @@ def load_rules(user_dir: str | None = None) -> Rules:
 
     subj = _read_toml("subjects.toml", dirs)
     subj_keys = {"reference_words", "reference_defaults", "running_tallies", "earlier_markers",
-                 "forecast_markers", "scope_prepositions", "whose_prepositions"}
+                 "forecast_markers", "scope_prepositions", "whose_prepositions",
+                 "generic_counted", "verb_counted", "money_words"}
     _check_keys("subjects.toml", subj, subj_keys, subj_keys)
+    for table in ("verb_counted", "money_words"):
+        if not isinstance(subj[table], dict) or not all(isinstance(v, str)
+                                                        for v in subj[table].values()):
+            raise RulesError(f"subjects.toml [{table}]: expected a table of strings")
 
     for k, v in subj["reference_defaults"].items():
         if not isinstance(v, str):
@@ -407,6 +415,9 @@ def load_rules(user_dir: str | None = None) -> Rules:
         forecast_markers=lower_set("subjects.toml forecast_markers", subj["forecast_markers"]),
         scope_prepositions=lower_set("subjects.toml", subj["scope_prepositions"]),
         whose_prepositions=lower_set("subjects.toml", subj["whose_prepositions"]),
+        generic_counted=lower_set("subjects.toml generic_counted", subj["generic_counted"]),
+        verb_counted={k.lower(): v for k, v in subj["verb_counted"].items()},
+        money_words={k.lower(): v for k, v in subj["money_words"].items()},
         places=places,
         phrase_stoppers=lower_set("words.toml phrase_stoppers", words["phrase_stoppers"]),
         counted_modifiers=lower_set("words.toml counted_modifiers", words["counted_modifiers"]),

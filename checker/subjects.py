@@ -127,8 +127,19 @@ def find_subject(q: Quantity, sentence: Sentence, context: str, rules: Rules) ->
     places = find_places(text, rules)
     after = tokens(text, qe, min(len(text), qe + 120))
     counted, whose, used = _noun_after(after, rules, places)
-    if unit_class(q.unit) not in ("count", "money", "percent", "percentage point"):
+    uclass = unit_class(q.unit)
+    if uclass not in ("count", "money", "percent", "percentage point"):
         counted = q.unit  # a measurement counts its unit: "122mm" counts millimetres
+    if uclass == "count" and (not counted or counted in rules.generic_counted):
+        counted = _verb_counted(text, qs, after[used:], rules) or counted
+    if uclass == "money":
+        counted = _money_word(text, qs, after, rules) or counted
+    if uclass in ("percent", "percentage point"):
+        name = _nearest_name(text, qs, qe, rules, places)
+        if not counted or counted in ("voters", "respondents", "share", "people", "vote"):
+            counted = "share"
+        if name:
+            whose = name
     before = tokens(text, max(0, qs - 60), qs)
     ref = ""
     if counted in rules.reference_words or not counted:
@@ -184,6 +195,59 @@ def _reference_left(text: str, qs: int, before: list[Token], rules: Rules,
     if ref in rules.reference_defaults:
         return fold_counted(rules.reference_defaults[ref], rules), ""
     return "", ""
+
+
+def _verb_counted(text: str, qs: int, rest: list[Token], rules: Rules) -> str:
+    """What a generic count counts, from the verb after it or right before the figure."""
+    words = [t.lower for t in rest[:5] if t.is_word]
+    for skip in (0, 1):  # "31 people were killed", "31 people had been killed"
+        for n in (3, 2, 1):
+            phrase = " ".join(words[skip:skip + n])
+            if phrase in rules.verb_counted:
+                return rules.verb_counted[phrase]
+    before = [t.lower for t in tokens(text, max(0, qs - 40), qs) if t.is_word][-2:]
+    for w in reversed(before):
+        if w in rules.verb_counted:
+            return rules.verb_counted[w]
+    return ""
+
+
+def _money_word(text: str, qs: int, after: list[Token], rules: Rules) -> str:
+    """What a sum of money is: the nearest money word before it, or the noun after it."""
+    before = [t for t in tokens(text, max(0, qs - 80), qs) if t.is_word][-8:]
+    for t in reversed(before):
+        if t.lower in rules.money_words:
+            return rules.money_words[t.lower]
+    for t in after[:3]:
+        if t.lower in rules.money_words:
+            return rules.money_words[t.lower]
+    if len(after) >= 2 and after[0].lower == "for" and after[1].is_word:
+        nxt = after[2] if len(after) > 2 and after[1].lower in ("the", "a", "its") else after[1]
+        return fold_counted(nxt.text, rules)
+    return ""
+
+
+_NAME_STOP = frozenset({"according", "the", "a", "an", "but", "and", "in", "on", "at", "if",
+                        "while", "with", "among", "support", "poll", "survey", "per", "cent"})
+
+
+def _nearest_name(text: str, qs: int, qe: int, rules: Rules, places: list[Place]) -> str:
+    """The proper name closest to a figure in its clause: whose share a percentage is."""
+    left = max(text.rfind(c, 0, qs) for c in ",;:")
+    right_candidates = [i for i in (text.find(c, qe) for c in ",;:.") if i >= 0]
+    right = min(right_candidates) if right_candidates else len(text)
+    best: tuple[int, str] | None = None
+    for t in tokens(text, left + 1, right):
+        if not (t.is_cap and t.is_word) or t.lower in _NAME_STOP or t.lower in rules.phrase_stoppers:
+            continue
+        if any(p.start <= t.start < p.end for p in places):
+            continue
+        dist = qs - t.end if t.end <= qs else t.start - qe
+        if dist < 0:
+            continue
+        if best is None or dist < best[0]:
+            best = (dist, strip_possessive(t.text).lower())
+    return best[1] if best else ""
 
 
 def _whose_after(text: str, rest: list[Token], places: list[Place]) -> str:
