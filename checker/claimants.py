@@ -95,7 +95,10 @@ def find_attributions(text: str, rules: Rules) -> list[Attribution]:
             continue  # "is believed", "was reported": no claimant named here
         if before.endswith((",", "’", "'", "”", "\"")) or not before:
             who = _name_after(text, m.end(), rules)
-            if who and who.split()[0][:1].isupper() or who.split()[0:1] in (["police"],):
+            first = who.split()[0].lower() if who else ""
+            if who and first not in ("that", "it", "on", "in", "to", "of", "for", "with", "at",
+                                     "by", "earlier", "yesterday", "last", "this", "he", "she",
+                                     "they", "we", "i", "was", "is", "would", "will", "in"):
                 out.append(Attribution(who, m.start(), "inverted"))
                 continue
         who = _subject_before(text, m.start(), rules)
@@ -122,6 +125,11 @@ def find_claimant(text: str, qs: int, qe: int, rules: Rules, attributions: list[
             who = _subject_tail(m.group("who"), rules)
             if who:
                 return _resolve(who, text, m.start(), attributions, last_claimant, rules)
+    quoted_by = [a for a in attributions if a.kind == "inverted" and a.at >= qe
+                 and regex.search(r"[”\"’']", text[qe:a.at])]
+    if quoted_by:  # "“... 350 boats,” said X": the speaker, not a verb inside the quote
+        return _resolve(quoted_by[0].who, text, quoted_by[0].at, attributions, last_claimant,
+                        rules)
     according = [a for a in attributions if a.kind == "according"]
     if according:
         return according[-1].who if according[-1].at > qs else next(
