@@ -50,6 +50,12 @@ def _clean(who: str, rules: Rules) -> str:
 
 def _subject_before(text: str, verb_at: int, rules: Rules) -> str:
     """The words before a reporting verb in its clause: its subject."""
+    m = regex.search(r"(?:^|[.;:“”\"(]\s*)(?P<subj>[^,;:“”\"]{2,80}?),\s+(?:which|who|whose|a|an|"
+                     r"the)\b[^;:“”\"]*,\s*$", text[:verb_at])
+    if m:  # "X, which organised the march, put ...", "X, an independent firm, estimated"
+        subj = _clean(m.group("subj"), rules)
+        if subj and subj[:1].isupper():
+            return subj
     toks = tokens(text, 0, verb_at)
     kept: list[str] = []
     for k in range(len(toks) - 1, -1, -1):
@@ -96,7 +102,7 @@ def find_attributions(text: str, rules: Rules) -> list[Attribution]:
         if before.endswith((",", "’", "'", "”", "\"")) or not before:
             who = _name_after(text, m.end(), rules)
             first = who.split()[0].lower() if who else ""
-            if who and first not in ("that", "it", "on", "in", "to", "of", "for", "with", "at",
+            if who and not regex.search(r"\d", who) and first not in ("that", "it", "on", "in", "to", "of", "for", "with", "at",
                                      "by", "earlier", "yesterday", "last", "this", "he", "she",
                                      "they", "we", "i", "was", "is", "would", "will", "in"):
                 out.append(Attribution(who, m.start(), "inverted"))

@@ -33,6 +33,7 @@ def extract_claims(doc: Document, rules: Rules) -> list[Claim]:
     last_claimant = ""
     attributions_cache: dict[int, list] = {}  # type: ignore[type-arg]
     last_index = -1
+    previous = ("", "")
     for q in quantities:
         i = bisect_right(starts, q.start) - 1
         if i < 0 or q.end > sentences[i].end:
@@ -48,7 +49,7 @@ def extract_claims(doc: Document, rules: Rules) -> list[Claim]:
             last_index = i
         attrs = attributions_cache.setdefault(i, find_attributions(sent.text, rules))
         context = " ".join(s.text for s in sentences[max(0, i - 2):i])
-        subject = find_subject(q, sent, context, rules)
+        subject = find_subject(q, sent, context, rules, previous)
         qs, qe = q.start - sent.start, q.end - sent.start
         who = find_claimant(sent.text, qs, qe, rules, attrs, last_claimant)
         claims.append(Claim(
@@ -60,6 +61,8 @@ def extract_claims(doc: Document, rules: Rules) -> list[Claim]:
             sentence_start=sent.start, slack=q.slack, vague=q.vague, denied=q.denied,
             whose=subject.whose, story=doc.story,
         ))
+        if subject.counted and q.unit == "count":
+            previous = (subject.counted, subject.whose)
         named = [a for a in attrs if a.who.lower() not in rules.pronouns]
         if named:
             last_claimant = named[-1].who

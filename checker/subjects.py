@@ -116,11 +116,13 @@ def _reference_antecedent(text: str, end: int, rules: Rules, places: list[Place]
     return "", ""
 
 
-def find_subject(q: Quantity, sentence: Sentence, context: str, rules: Rules) -> Subject:
+def find_subject(q: Quantity, sentence: Sentence, context: str, rules: Rules,
+                 previous: tuple[str, str] = ("", "")) -> Subject:
     """The subject of quantity ``q`` (offsets in the document) in its sentence.
 
-    ``context`` is the text of the sentences before, used when the figure is only
-    "the number" or "the toll". Empty fields when nothing can be read.
+    ``context`` is the text of the sentences before and ``previous`` the (counted, whose)
+    of the article's last counted claim, used when the figure is only "the number" or
+    "the figure". Empty fields when nothing can be read.
     """
     text = sentence.text
     qs, qe = q.start - sentence.start, q.end - sentence.start
@@ -130,8 +132,13 @@ def find_subject(q: Quantity, sentence: Sentence, context: str, rules: Rules) ->
     uclass = unit_class(q.unit)
     if uclass not in ("count", "money", "percent", "percentage point"):
         counted = q.unit  # a measurement counts its unit: "122mm" counts millimetres
-    if uclass == "count" and (not counted or counted in rules.generic_counted):
-        counted = _verb_counted(text, qs, after[used:], rules) or counted
+    if uclass == "count":
+        by_verb = _verb_counted(text, qs, after[used:], rules)
+        # participation verbs ("marched", "walked out") say who a crowd is, whatever noun
+        if by_verb and (not counted or counted in rules.generic_counted
+                        or counted not in rules.counted.values()
+                        or by_verb in ("protesters", "workers")):
+            counted = by_verb
     if uclass == "money":
         counted = _money_word(text, qs, after, rules) or counted
     if uclass in ("percent", "percentage point"):
@@ -149,6 +156,8 @@ def find_subject(q: Quantity, sentence: Sentence, context: str, rules: Rules) ->
         if not counted:
             counted, whose2 = _reference_antecedent(text, qs, rules, places)
             whose = whose or whose2
+        if not counted and previous[0]:
+            counted, whose = previous[0], whose or previous[1]  # "the figure": the last one
         if not counted and context:
             counted, whose2 = _reference_antecedent(context, len(context), rules,
                                                     find_places(context, rules))
