@@ -31,14 +31,16 @@ def _patterns(rules: Rules) -> tuple[Any, Any]:
                          for a in sorted(rules.according_to, key=len, reverse=True))
     return (regex.compile(rf"\b(?:{verbs})\b", regex.IGNORECASE),
             regex.compile(rf"\b(?:{according})\s+(?P<who>[^,;:()“”\"]+?"
-                          rf"(?:,\s+(?:and\s+|the\s+)?\p{{Lu}}[^,;:()“”\"]*?)*)"
-                          rf"(?=\s*(?:[;:.!?]|,\s+(?!(?:and\s+|the\s+)?\p{{Lu}})|,?$|$))",
+                          rf"(?:,\s+(?:and\s+|the\s+)?(?-i:\p{{Lu}})[^,;:()“”\"]*?)*)"
+                          rf"(?=\s*(?:[;:.!?]|,\s+(?!(?:and\s+|the\s+)?(?-i:\p{{Lu}}))|,?$|$))",
                           regex.IGNORECASE))
 
 
 def _clean(who: str, rules: Rules) -> str:
     """Trim a claimant: relative clauses, appositions, leading conjunctions, trailers."""
     who = regex.split(r"\s+(?:who|which|that|whose)\s+|,\s+(?:a|an|the)\s+[a-z]", who)[0]
+    if regex.search(r"[$£€¥%]|\d\s*(?:bn|m|million|billion)\b", who):
+        return ""  # a claimant is a name, never a figure: this was a clause, not a speaker
     words = who.strip(" ,.'\"‘’“”").split()
     while words and words[0].lower() in ("and", "but", "so", "while", "though", "although",
                                          "with", "as", "meanwhile", "then", "both"):
@@ -51,7 +53,7 @@ def _clean(who: str, rules: Rules) -> str:
 def _subject_before(text: str, verb_at: int, rules: Rules) -> str:
     """The words before a reporting verb in its clause: its subject."""
     m = regex.search(r"(?:^|[.;:“”\"(]\s*)(?P<subj>[^,;:“”\"]{2,80}?),\s+(?:which|who|whose|a|an|"
-                     r"the)\b[^;:“”\"]*,\s*$", text[:verb_at])
+                     r"the|\w+ed)\b[^;:“”\"]*,\s*$", text[:verb_at])
     if m:  # "X, which organised the march, put ...", "X, an independent firm, estimated"
         subj = _clean(m.group("subj"), rules)
         if subj and subj[:1].isupper():
@@ -168,6 +170,12 @@ def _resolve(who: str, text: str, at: int, attributions: list[Attribution], last
     """Replace a pronoun claimant (or "their intelligence") by the one it stands for."""
     words = who.split()
     low = who.lower()
+    if (len(words) >= 2 and words[0].lower() == "the" and words[1].lower() in rules.survey_words
+            and not any(w[:1].isupper() for w in words[1:])):
+        # "the poll", "the survey of 1,024 voters": the measurement named before
+        if any(w.lower().strip(",.") in rules.survey_words for w in last.split()):
+            return last
+        return who
     if low in rules.pronouns or (words and words[0].lower() in ("their", "his", "her", "its")):
         earlier = [a for a in attributions if a.at < at and a.who.lower() not in rules.pronouns
                    and a.who != who]

@@ -86,6 +86,21 @@ def _reason(kind: str, a: Claim, b: Claim, why: str) -> str:
     return text
 
 
+def _different_surveys(a: str, b: str, rules: Rules) -> bool:
+    """Whether two claimants are differently named polls, surveys or studies."""
+    names = []
+    for who in (a, b):
+        words = [w.strip(",.’'") for w in who.split()]
+        if not any(w.lower() in rules.survey_words for w in words):
+            return False
+        caps = {w for w in words[1:] + words[:1] if w[:1].isupper() and w.lower() not in
+                ("a", "an", "the", "new", "latest")}
+        if not caps:
+            return False
+        names.append(caps)
+    return not names[0] & names[1]
+
+
 def compare_pair(a: Claim, b: Claim, scopes: dict[str, frozenset[str]],
                  rules: Rules) -> tuple[str, str] | None:
     """(kind, reason) for a flagged pair of claims of one subject, or None."""
@@ -100,6 +115,9 @@ def compare_pair(a: Claim, b: Claim, scopes: dict[str, frozenset[str]],
                 return "conflict", _reason("conflict", a, b,
                                            f"one explicitly denies the other's figure "
                                            f"({_fmt(d.denied)})")
+    if _different_surveys(a.claimant, b.claimant, rules):
+        return "scope", _reason("scope", a, b, f"two different measurements ({a.claimant} and "
+                                               f"{b.claimant})")
     sa, sb = scopes[a.claim_id], scopes[b.claim_id]
     if sa != sb:
         if sa and sb:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -20,7 +20,7 @@ import regex
 from .model import Quantity
 from .numbers import parse_number, significant_figures
 from .rules import Hedge, Rules
-from .units import find_unit
+from .units import find_rate, find_unit
 
 _NUMERAL = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,]*\.\d)|\.\d+"
 
@@ -71,14 +71,16 @@ def _compile(rules: Rules) -> _Compiled:
     pattern = rf"""
     (?P<pre>\b(?:{_alt(list(pre))})\s+)?
     (?P<frame>\b(?:between|from)\s+)?
-    (?P<cur>(?:{cur})\s?)?
+    (?P<cur>(?<![\p{{L}}\d])(?:{cur})\s?)?
     (?:
         (?P<vague>\b(?:{_alt(list(vague))})\b)
       | (?P<mult>\b(?:{_alt(list(mult))}))\s+(?P<mscale>(?:{big}))\b
-      | (?P<n1>(?<![\w.,]){number})
+      | (?P<sign>(?<![\w.,)+\-–−])[-−+](?=\d)|\b(?:minus|negative)\s+(?=\w))?
+        (?P<n1>(?(cur)|(?<![\w.,])){number})
         (?P<pct1>{pct})?
-        (?:(?P<sep>\s*[-–—]\s*|\s+(?:to|and|or)\s+)
+        (?:(?P<sep>[-–—]\s*|\s+[-–—]\s+|\s+(?:to|and|or)\s+)
            (?P<cur2>(?:{cur})\s?)?
+           (?P<sign2>(?<=\s)[-−](?=\d))?
            (?P<n2>(?<![\w.,]){number}(?![\d]))
         )?
     )
@@ -163,14 +165,43 @@ def find_quantities(text: str, rules: Rules) -> list[Quantity]:
             nonclaims = _NonClaims(_spans(text, rules))
         q = _read(m, text, rules, comp, nonclaims)
         if q is not None:
-            out.extend(q)
+            out.extend(_with_change(text, x) for x in q)
     return out
+
+
+# A figure right after a verb of change is the size of a change, not a level:
+# "rose 6.5%", "fell by 3", "edged down 0.03%". A figure after "to" is the new level.
+_UP = ("rose|risen|rises|rise|rising|up|gained|gains|gain|gaining|climbed|climbs|climbing|"
+       "jumped|jumps|jump|increased|increases|increase|increasing|grew|grows|grow|growing|"
+       "soared|soars|surged|surges|advanced|advances|rallied|rebounded|spiked|boosted|"
+       "higher|improved|widened|expanded|swelled")
+_DOWN = ("fell|falls|fall|fallen|falling|dropped|drops|drop|dropping|declined|declines|"
+         "decline|declining|decreased|decreases|decrease|lost|loses|lose|losing|slipped|slips|"
+         "slid|slides|sank|sinks|sunk|plunged|plunges|plummeted|tumbled|tumbles|down|lower|"
+         "shed|sheds|eased|eases|dipped|dips|retreated|slumped|shrank|shrunk|contracted|"
+         "narrowed|lowered")
+_CHANGE_BEFORE = regex.compile(
+    rf"\b(?:(?P<up>{_UP})|(?P<down>{_DOWN}))\s+(?:by\s+)?(?:a\s+further\s+|another\s+)?$",
+    regex.IGNORECASE)
+
+
+def _with_change(text: str, q: Quantity) -> Quantity:
+    """The quantity with ``change`` set to up or down when it states the size of a change."""
+    m = _CHANGE_BEFORE.search(text, max(0, q.start - 40), q.start)
+    change = ""
+    if m:
+        change = "up" if m.group("up") else "down"
+    elif q.unit in ("percent", "percentage point") and q.surface[:1] == "+":
+        change = "up"  # "Dow +0.2%"
+    elif q.unit in ("percent", "percentage point") and q.surface[:1] in "-−" and q.value < 0:
+        change = "down"
+    return replace(q, change=change) if change else q
 
 
 def _read(m: Any, text: str, rules: Rules, comp: _Compiled,
           nonclaims: _NonClaims) -> list[Quantity] | None:
-    core_start = min(i for i in (m.start("cur"), m.start("vague"), m.start("mult"), m.start("n1"))
-                     if i >= 0)
+    core_start = min(i for i in (m.start("cur"), m.start("vague"), m.start("mult"),
+                                 m.start("sign"), m.start("n1")) if i >= 0)
     num_start = next(i for i in (m.start("vague"), m.start("mult"), m.start("n1")) if i >= 0)
     num_end = max(m.end("vague"), m.end("mscale"), m.end("n1"), m.end("n2"))
     if nonclaims.reason(num_start, num_end) or nonclaims.reason(num_start, min(num_end, m.end("n1")
@@ -217,6 +248,8 @@ def _read(m: Any, text: str, rules: Rules, comp: _Compiled,
     v1 = parse_number(n1_text, rules)
     if v1 is None:
         return None
+    if m.group("sign") and m.group("sign").strip().lower() not in ("+",):
+        v1 = -v1  # "-1.3%", "minus 5"
     raw_scale_metre = _is_glued_metre(text, m.end("n1"), n1_text, currency is not None)
     if raw_scale_metre:
         v1 = float(n1_text[:-1].replace(",", ""))
@@ -243,12 +276,18 @@ def _single(m: Any, text: str, rules: Rules, value: float, n_text: str, unit: st
             num_start: int, num_end: int, typed: bool) -> list[Quantity] | None:
     lowered = n_text.lower().strip()
     if hedge is None and post_hedge is None and not typed and lowered in ("one", "a", "an"):
-        return None  # a bare "one" is a pronoun or an article far more often than a count
+        if lowered != "one" or not _ONE_COUNTS.match(text, m.end("n1")):
+            return None  # a bare "one" is a pronoun or an article far more often than a count
     if unit == "count" or unit == "m":
         found = find_unit(text, m.end(), rules)
         if found is not None and unit == "count":
             unit, unit_end = found
             end = max(end, unit_end)
+    if unit != "count" and not unit.startswith("percent") and not typed:
+        # a measurement rate; money "a day" stays money (the figure is what is compared)
+        rate = find_rate(text, end, rules)
+        if rate is not None:  # "$3,500 a month", "87 km/h", "325,000 barrels per day"
+            unit, end = f"{unit}/{rate[0]}", rate[1]
     slack = _slack(n_text, value, rules)
     low = high = value
     qualifier = "exact"
@@ -272,10 +311,14 @@ def _range(m: Any, text: str, rules: Rules, v1: float, n1_text: str, unit: str,
     v2 = parse_number(n2_text, rules)
     if v2 is None:
         return None
+    if m.group("sign2"):
+        v2 = -v2
     if (sep == "and" and frame != "between") or (frame == "between" and sep != "and"):
         return _split(m, text, rules, unit, hedge)
-    if sep == "or" and (v2 - v1 > max(3.0, v1)):
-        return _split(m, text, rules, unit, hedge)
+    if sep == "or":
+        return _split(m, text, rules, unit, hedge)  # "eight or nine": two figures, each possible
+    if sep == "to" and regex.search(r"\bby\s+$", text[max(0, m.start() - 10):m.start()]):
+        return _split(m, text, rules, unit, hedge)  # "rose by 40 to 400": the change, the level
     if frame == "from" and _is_change(text, m.start()):
         return _split(m, text, rules, unit, hedge)
     if bool(m.group("pct1")) != bool(m.group("pct")) and m.group("pct1"):
@@ -287,6 +330,8 @@ def _range(m: Any, text: str, rules: Rules, v1: float, n1_text: str, unit: str,
                 if v1 * factor * 10 > v2 or factor >= 1e6:
                     v1 *= factor
                 break
+    if v1 > v2 and frame in ("from", "between") and sep in ("to", "and"):
+        v1, v2 = v2, v1  # "ranged from -18 to -34": the range, lowest first
     if v1 >= v2:
         if sep in ("-", "–", "—") and v2 < v1:
             return None  # a score ("won 3-1") or a code, not a range
@@ -305,14 +350,32 @@ def _range(m: Any, text: str, rules: Rules, v1: float, n1_text: str, unit: str,
                   num_end, hedge)]
 
 
+# "one" counts when a noun follows it ("one man", "one count of fraud"), not when a
+# pronoun use or a function word does ("one that", "one in four").
+_ONE_COUNTS = regex.compile(
+    r"\s+(?!(?:of|that|which|who|whom|in|to|and|or|but|is|was|has|had|will|would|can|could|"
+    r"may|might|must|should|does|did|another|other|more|less|day|way|thing|time|point|hand|"
+    r"side|reason|step|on|by|after|for|with|at|as|than|per|the|a|an|said|says)\b)"
+    r"[a-z][a-z-]+(?:\s|[.,;:!?]|$)")
+
+
 def _split(m: Any, text: str, rules: Rules, unit: str, hedge: Hedge | None) -> list[Quantity]:
     """Two figures that only looked like a range: read each on its own."""
     out: list[Quantity] = []
     first_end = m.end("pct1") if m.group("pct1") else m.end("n1")
-    for s, e in ((m.start("n1"), first_end), (m.start("n2"), m.end())):
-        for q in find_quantities_at(text, s, e, rules):
-            out.append(q)
-    return out
+    second_start = m.start("cur2") if m.group("cur2") else m.start("n2")
+    first = find_quantities_at(text, m.start(), first_end, rules)
+    second = find_quantities_at(text, second_start, m.end(), rules)
+    if second and second[-1].unit == "count":
+        found = find_unit(text, m.end(), rules)  # "45 and 50 mg": the unit after the pair
+        if found is not None:
+            last = second[-1]
+            second[-1] = replace(last, unit=found[0], end=found[1],
+                                 surface=text[last.start:found[1]])
+    if second and second[0].unit != "count":
+        # "eight or nine euros", "45 and 50 mg": the unit written once serves both figures
+        first = [replace(q, unit=second[0].unit) if q.unit == "count" else q for q in first]
+    return first + second
 
 
 def find_quantities_at(text: str, start: int, end: int, rules: Rules) -> list[Quantity]:

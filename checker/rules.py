@@ -6,9 +6,22 @@ keys, right types, known qualifiers, no duplicate words, regexes that compile. A
 file raises ``RulesError`` naming the file, the line or key, and the reason, so a run
 fails at load and never halfway through.
 
-A user folder given with ``--rules DIR`` adds to the defaults: a TOML table there
-replaces the default table of the same name and new tables are added; a TSV row there
-replaces the default row with the same first column and new rows are added.
+``--rules DIR`` (``load_rules(DIR)``): the folder holds copies of some rule files, under
+the same names; the defaults are read first, then the folder's files on top of them:
+
+- TOML: each top-level table or key in ``DIR/NAME.toml`` replaces the default one of the
+  same name *as a whole* (a ``[more_than]`` there replaces the default ``[more_than]``,
+  words and all; copy the table to extend it); new tables are added; tables it does not
+  name keep their defaults. A key cannot be removed, only replaced.
+- TSV: each row of ``DIR/NAME.tsv`` replaces the default row with the same first column,
+  and new rows are added. The file needs the same header row as the default.
+- A ``.toml`` or ``.tsv`` file in ``DIR`` whose name is not a default rule file is an error
+  (a misspelt name would otherwise be ignored without a word). Other files are ignored.
+
+The merged rules are checked as one: an error names the file the offending table or row
+came from (``DIR``'s copy or the default), with its line where the file has one:
+``rules/hedges.toml:40 [more_than]: unknown key 'hihg'``. TOML syntax errors (including a key
+defined twice) carry the parser's line and column. ``abbreviations.tsv`` is checked here too.
 """
 from __future__ import annotations
 
@@ -109,6 +122,7 @@ class Rules:
     claimant_trailers: frozenset[str]
     reporting_verbs: frozenset[str]
     passive_markers: frozenset[str]
+    survey_words: frozenset[str]
     according_to: tuple[str, ...]
     attached_after: tuple[Any, ...]
     put_at: tuple[Any, ...]
@@ -232,6 +246,12 @@ def _compile(where: str, pattern: str, flags: int) -> Any:
         raise RulesError(f"{where}: bad regex {pattern!r}: {exc}") from None
 
 
+def _table(where: str, value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise RulesError(f"{where}: expected a table, got {type(value).__name__}")
+    return value
+
+
 def _str_list(where: str, value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(w, str) for w in value):
         raise RulesError(f"{where}: expected a list of strings")
@@ -283,6 +303,8 @@ def _load_non_claims(data: dict[str, Any], path: str) -> tuple[NonClaim, ...]:
         if not isinstance(table, dict):
             raise RulesError(f"{where}: expected a table")
         _check_keys(where, table, {"reason", "patterns", "case_sensitive"}, {"reason", "patterns"})
+        if not isinstance(table.get("case_sensitive", False), bool):
+            raise RulesError(f"{where} case_sensitive: expected true or false")
         flags = regex.V0 if table.get("case_sensitive") else regex.IGNORECASE
         for i, pat in enumerate(_str_list(where, table["patterns"])):
             expanded = pat.replace("{month}", f"(?:{months})").replace("{weekday}",
@@ -313,20 +335,46 @@ def _load_currencies(data: dict[str, Any], path: str) -> tuple[dict[str, str], d
 
 @lru_cache(maxsize=8)
 def load_rules(user_dir: str | None = None) -> Rules:
-    """Read and check every rule file; ``user_dir`` adds to or overrides the defaults."""
+    """Read and check every rule file; ``user_dir`` adds to or overrides the defaults.
+
+    Raises RulesError naming the file, its line where there is one, and the reason.
+    """
     dirs: tuple[Path, ...] = (DEFAULT_RULES_DIR,)
     if user_dir:
         ud = Path(user_dir)
         if not ud.is_dir():
             raise RulesError(f"{ud}: rules folder does not exist")
+        _check_user_files(ud)
         dirs = (DEFAULT_RULES_DIR, ud)
+    try:
+        return _load(dirs)
+    except RulesError as exc:
+        raise RulesError(_locate(str(exc), dirs)) from None
+    except (AttributeError, TypeError, KeyError, ValueError, IndexError) as exc:
+        # a shape the checks above do not foresee: still one line naming the folder
+        raise RulesError(f"{dirs[-1]}: malformed rule file: {type(exc).__name__}: {exc}"
+                         ) from None
+
+
+def _check_user_files(folder: Path) -> None:
+    """Refuse a rule file in a user folder whose name no default rule file has."""
+    known = {p.name for p in DEFAULT_RULES_DIR.iterdir() if p.suffix in (".toml", ".tsv")}
+    for path in sorted(folder.iterdir()):
+        if path.suffix in (".toml", ".tsv") and path.name not in known:
+            raise RulesError(f"{path}: unknown rule file (expected one of "
+                             f"{', '.join(sorted(known))})")
+
+
+def _load(dirs: tuple[Path, ...]) -> Rules:
+    """Read and check the rule files of ``dirs`` (defaults first); see ``load_rules``."""
+    _read_tsv("abbreviations.tsv", dirs, ("abbreviation", "kind"))  # read by sentences.py
 
     nums = _read_toml("numbers.toml", dirs)
     _check_keys("numbers.toml", nums, {"units", "tens", "scales", "suffixes", "collectives",
                                        "fractions"},
                 {"units", "tens", "scales", "suffixes", "collectives", "fractions"})
     suffixes: dict[str, tuple[float, bool]] = {}
-    for k, v in nums["suffixes"].items():
+    for k, v in _table("numbers.toml [suffixes]", nums["suffixes"]).items():
         where = f"numbers.toml [suffixes] {k!r}"
         if not isinstance(v, dict):
             raise RulesError(f"{where}: expected {{ value = N, glued_only = bool }}")
@@ -334,9 +382,11 @@ def load_rules(user_dir: str | None = None) -> Rules:
         suffixes[k.lower()] = (_number(where, v["value"]), bool(v["glued_only"]))
 
     vague_data = _read_toml("vague.toml", dirs)
-    multipliers_data = vague_data.pop("multipliers", {})
-    vague = tuple(_load_vague(t, f"vague.toml [{n}]", n) for n, t in vague_data.items())
-    multipliers = tuple(_load_vague(t, f"vague.toml [multipliers.{n}]", n)
+    multipliers_data = _table("vague.toml [multipliers]", vague_data.pop("multipliers", {}))
+    vague = tuple(_load_vague(_table(f"vague.toml [{n}]", t), f"vague.toml [{n}]", n)
+                  for n, t in vague_data.items())
+    multipliers = tuple(_load_vague(_table(f"vague.toml [multipliers.{n}]", t),
+                                    f"vague.toml [multipliers.{n}]", n)
                         for n, t in multipliers_data.items())
 
     rounding = _read_toml("rounding.toml", dirs)
@@ -347,7 +397,8 @@ def load_rules(user_dir: str | None = None) -> Rules:
         raise RulesError("rounding.toml last_digit_share: must be in [0, 0.5)")
     try:
         round_slack = {int(k): _number(f"rounding.toml [round_figure_slack] {k}", v)
-                       for k, v in rounding["round_figure_slack"].items()}
+                       for k, v in _table("rounding.toml [round_figure_slack]",
+                                          rounding["round_figure_slack"]).items()}
     except ValueError:
         raise RulesError("rounding.toml [round_figure_slack]: keys must be whole numbers") from None
 
@@ -359,7 +410,7 @@ def load_rules(user_dir: str | None = None) -> Rules:
     places: dict[str, tuple[str, str]] = {}
     for name, (_, key, kind) in place_rows.items():
         if kind not in PLACE_KINDS:
-            raise RulesError(f"places.tsv: {name!r}: unknown kind {kind!r}")
+            raise RulesError(f"places.tsv {name!r}: unknown kind {kind!r}")
         places[name] = (key, kind)
 
     subj = _read_toml("subjects.toml", dirs)
@@ -372,7 +423,8 @@ def load_rules(user_dir: str | None = None) -> Rules:
                                                         for v in subj[table].values()):
             raise RulesError(f"subjects.toml [{table}]: expected a table of strings")
 
-    for k, v in subj["reference_defaults"].items():
+    for k, v in _table("subjects.toml [reference_defaults]",
+                       subj["reference_defaults"]).items():
         if not isinstance(v, str):
             raise RulesError(f"subjects.toml [reference_defaults] {k!r}: expected a string")
 
@@ -382,12 +434,14 @@ def load_rules(user_dir: str | None = None) -> Rules:
     _check_keys("words.toml", words, word_keys, word_keys)
 
     attr = _read_toml("attribution.toml", dirs)
-    attr_keys = {"verbs", "passive_markers", "according_to", "attached_after", "put_at"}
+    attr_keys = {"verbs", "passive_markers", "according_to", "attached_after", "put_at",
+                 "survey_words"}
     _check_keys("attribution.toml", attr, attr_keys, attr_keys)
 
     units = _read_toml("units.toml", dirs)
     _check_keys("units.toml", units, {"short_names", "ignore_symbols", "ignore_entities"},
                 {"short_names", "ignore_symbols", "ignore_entities"})
+    _table("units.toml [short_names]", units["short_names"])
 
     def lower_set(where: str, v: Any) -> frozenset[str]:
         return frozenset(w.lower() for w in _str_list(where, v))
@@ -426,6 +480,7 @@ def load_rules(user_dir: str | None = None) -> Rules:
         claimant_trailers=lower_set("words.toml claimant_trailers", words["claimant_trailers"]),
         reporting_verbs=lower_set("attribution.toml verbs", attr["verbs"]),
         passive_markers=lower_set("attribution.toml passive_markers", attr["passive_markers"]),
+        survey_words=lower_set("attribution.toml survey_words", attr["survey_words"]),
         according_to=_str_list("attribution.toml according_to", attr["according_to"]),
         attached_after=tuple(_compile(f"attribution.toml attached_after[{i}]", p, regex.I)
                              for i, p in enumerate(_str_list("attribution.toml",
@@ -438,3 +493,108 @@ def load_rules(user_dir: str | None = None) -> Rules:
         unit_ignore_entities=lower_set("units.toml ignore_entities", units["ignore_entities"]),
         source=";".join(str(d) for d in dirs),
     )
+
+
+# ---------------------------------------------------------------- error locations
+
+_WHERE = _re.compile(r"(?P<file>[\w.-]+\.(?:toml|tsv))(?P<rest>(?: \[[^\]\n]+\])?(?: [^:\n]+?)?)"
+                     r": (?P<reason>.*)", _re.DOTALL)
+_STRING = _re.compile(r"'''.*?'''|\"\"\"(?:\\.|[^\\])*?\"\"\"|'[^'\n]*'|\"(?:\\.|[^\"\\\n])*\""
+                      r"|#[^\n]*", _re.DOTALL)
+
+
+def _locate(message: str, dirs: tuple[Path, ...]) -> str:
+    """Turn ``"hedges.toml [x] low: why"`` into ``"/path/hedges.toml:12 [x] low: why"``.
+
+    The file is the user folder's copy when it holds the table, key or row, else the
+    default; the line is found in its text. Messages that already name a path are kept.
+    """
+    m = _WHERE.fullmatch(message)
+    if m is None or "/" in message.split(":", 1)[0]:
+        return message
+    name, rest, reason = m.group("file"), m.group("rest"), m.group("reason")
+    table_m = _re.match(r" \[([^\]]+)\]", rest)
+    table = table_m.group(1) if table_m else None
+    key = rest[table_m.end():].strip() if table_m else rest.strip()
+    if not key:
+        named = _re.match(r"(?:unknown|missing) key '([^']+)'|'([^']+)'", reason)
+        if named and named.group(1) and "unknown" in reason:
+            key = named.group(1)
+    candidates = [d / name for d in reversed(dirs) if (d / name).is_file()]
+    for path in candidates:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        line = (_tsv_line(text, key or reason) if name.endswith(".tsv")
+                else _toml_line(text, table, key, reason))
+        if line is not None:
+            return f"{path}:{line}{rest}: {reason}"
+    path = candidates[0] if candidates else dirs[-1] / name
+    return f"{path}{rest}: {reason}"
+
+
+def _tsv_line(text: str, key: str) -> int | None:
+    """The line of the TSV row whose first cell is ``key`` (given as a repr or bare)."""
+    bare = key.strip("'\"") if _re.fullmatch(r"'[^']*'|\"[^\"]*\"", key) else key
+    quoted = _re.match(r"'([^']*)'", key)
+    bare = quoted.group(1) if quoted else bare
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.split("\t", 1)[0].strip() == bare:
+            return number
+    return None
+
+
+def _toml_line(text: str, table: str | None, key: str, reason: str) -> int | None:
+    """The line of ``[table] key`` in TOML text; the table's header when the key is not found.
+
+    A key such as ``patterns[3]`` gives the line of that element of the array; a reason
+    naming a duplicate word gives the line where the word comes again.
+    """
+    lines = text.split("\n")
+    start, end = 0, len(lines)
+    header: int | None = None
+    if table is not None:
+        parts = [_re.escape(p) for p in table.split(".")]
+        head = _re.compile(r"\s*\[\s*" + r"\s*\.\s*".join(rf"[\"']?{p}[\"']?" for p in parts)
+                           + r"\s*\]")
+        header = next((i for i, ln in enumerate(lines) if head.match(ln)), None)
+        if header is None:  # "[name]" may be a top-level key: "name = 3"
+            first = next((i for i, ln in enumerate(lines) if _re.match(r"\s*\[[^\]]", ln)),
+                         len(lines))
+            return _toml_line("\n".join(lines[:first]), None, table, reason) if not key else None
+        start = header + 1
+        end = next((i for i in range(start, len(lines))
+                    if _re.match(r"\s*\[[^\]]", lines[i])), len(lines))
+    else:
+        end = next((i for i, ln in enumerate(lines) if _re.match(r"\s*\[[^\]]", ln)), len(lines))
+    name_m = _re.match(r"'?([^'\[]+)'?(?:\[(\d+)\])?$", key) if key else None
+    if name_m:
+        name, index = name_m.group(1).strip(), name_m.group(2)
+        pat = _re.compile(rf"\s*[\"']?{_re.escape(name)}[\"']?\s*=")
+        at = next((i for i in range(start, end) if pat.match(lines[i])), None)
+        if at is not None:
+            if index is None:
+                return at + 1
+            return _element_line(lines, at, int(index)) or at + 1
+    dup = _re.search(r"(?:duplicate word|word|symbol) '([^']+)'", reason)
+    if dup and table is not None:
+        body = "\n".join(lines[start:end])
+        hits = [mm.start() for mm in _re.finditer(rf"[\"']{_re.escape(dup.group(1))}[\"']", body)]
+        if hits:
+            return start + body.count("\n", 0, hits[-1]) + 1
+    return header + 1 if header is not None else None
+
+
+def _element_line(lines: list[str], at: int, index: int) -> int | None:
+    """The line of string number ``index`` of the array that starts on line ``at``."""
+    rest = "\n".join(lines[at:])
+    rest_from = rest.index("=") + 1
+    n = 0
+    for mm in _STRING.finditer(rest, rest_from):
+        if mm.group(0).startswith("#"):
+            continue
+        if n == index:
+            return at + rest.count("\n", 0, mm.start()) + 1
+        n += 1
+    return None

@@ -71,9 +71,9 @@ def _counted_phrase(toks: list[Token], i: int, rules: Rules) -> tuple[str, int] 
 
 def _noun_after(toks: list[Token], rules: Rules, places: list[Place]) -> tuple[str, str, int]:
     """(counted, whose, index after the noun phrase) from the tokens after a figure."""
-    i = 0
-    if toks and toks[0].lower == "of":
-        i = 1
+    i = 1 if toks and toks[0].text in ("-", "–") else 0  # "a two-point lead", "five-year plan"
+    if toks and toks[i:i + 1] and toks[i].lower == "of":
+        i += 1
         while i < len(toks) and toks[i].lower in ("the", "these", "those", "their", "its",
                                                   "his", "her", "our"):
             i += 1
@@ -142,8 +142,21 @@ def find_subject(q: Quantity, sentence: Sentence, context: str, rules: Rules,
     if uclass == "money":
         counted = _money_word(text, qs, after, rules) or counted
     if uclass in ("percent", "percentage point"):
+        of = regex.search(r"\b(?P<noun>(?:[\p{L}-]+\s+){0,2}[\p{L}-]+)\s+of\s+(?:(?:about|around|"
+                          r"some|nearly|almost|just|over|under|more\s+than|less\s+than|"
+                          r"plus\s+or\s+minus|±)\s*)?$", text[:qs])
+        if of:
+            words = of.group("noun").lower().split()
+            phrase = next((" ".join(words[k:]) for k in range(len(words))
+                           if " ".join(words[k:]) in rules.counted), "")
+            if phrase:
+                counted = rules.counted[phrase]
+            elif words[-1] not in rules.phrase_stoppers:
+                counted = fold_counted(words[-1], rules)
+    if uclass in ("percent", "percentage point"):
         name = _nearest_name(text, qs, qe, rules, places)
-        if not counted or counted in ("voters", "respondents", "share", "people", "vote"):
+        if not counted or counted in ("voters", "respondents", "share", "people", "vote",
+                                      "support", "points", "point"):
             counted = "share"
         if name:
             whose = name
@@ -222,17 +235,22 @@ def _verb_counted(text: str, qs: int, rest: list[Token], rules: Rules) -> str:
 
 
 def _money_word(text: str, qs: int, after: list[Token], rules: Rules) -> str:
-    """What a sum of money is: the nearest money word before it, or the noun after it."""
-    before = [t for t in tokens(text, max(0, qs - 80), qs) if t.is_word][-8:]
-    for t in reversed(before):
-        if t.lower in rules.money_words:
-            return rules.money_words[t.lower]
+    """What a sum of money is: what it is for ("$1.2bn for transport"), else the nearest
+    money word before it in the sentence, else a money word right after it."""
+    if len(after) >= 2 and after[0].lower in ("for", "on") and after[1].is_word:
+        rest = after[1:]
+        while rest and rest[0].lower in ("the", "a", "an", "its", "their", "new"):
+            rest = rest[1:]
+        counted, _, _ = _noun_after(rest, rules, [])
+        if counted and counted not in rules.phrase_stoppers:
+            return counted
     for t in after[:3]:
         if t.lower in rules.money_words:
             return rules.money_words[t.lower]
-    if len(after) >= 2 and after[0].lower == "for" and after[1].is_word:
-        nxt = after[2] if len(after) > 2 and after[1].lower in ("the", "a", "its") else after[1]
-        return fold_counted(nxt.text, rules)
+    before = [t for t in tokens(text, max(0, qs - 200), qs) if t.is_word][-20:]
+    for t in reversed(before):
+        if t.lower in rules.money_words:
+            return rules.money_words[t.lower]
     return ""
 
 
@@ -299,16 +317,20 @@ def _scope(text: str, rest: list[Token], qs: int, rules: Rules, places: list[Pla
                 start = name[0].start
                 country = any(p.start == start and p.kind in ("country", "demonym")
                               for p in places)
-                if not country and not _TIME.fullmatch(" ".join(n.text for n in name)):
-                    parts.append(" ".join(strip_possessive(n.text) for n in name))
+                label = " ".join(strip_possessive(n.text) for n in name)
+                modifier = (j < len(rest) and rest[j].is_word
+                            and rest[j].lower not in rules.phrase_stoppers)
+                if not country and not modifier and not _TIME.fullmatch(label):
+                    parts.append(label)
                     break
     clause_end = regex.search(r"[,;:.!?]|\s[–—]\s", text[qs:])
     window = text[qs: qs + (clause_end.start() if clause_end else 80)]
     tm = _TIME.search(window[:120])
     if tm and not regex.fullmatch(r"(?:19|20)\d\d", tm.group(0)):
         parts.append(tm.group(0).strip())
-    left = text[max(0, qs - 30):qs].lower()
-    if any(left.rstrip().endswith(marker) for marker in rules.earlier_markers) or \
+    left = regex.sub(r"(?:[’']s)?\s+(?:the|a|an|its|their|his|her)?\s*$", "",
+                     text[max(0, qs - 40):qs].lower())
+    if any(left.endswith(marker) for marker in rules.earlier_markers) or \
             regex.search(r"\bfrom\s*$", left) and regex.search(r"\b(?:rose|rise|risen|climbed|"
                                                                r"increased|jumped|grew|fell|"
                                                                r"dropped|revised)\b",

@@ -46,7 +46,8 @@ def find_unit(text: str, pos: int, rules: Rules) -> tuple[str, int] | None:
         return None
     symbols, surfaces = _catalogue(rules)
     glued = not m.group("sp")
-    words = regex.split(r"([\s-])", m.group("words"))
+    words = regex.split(r"([\s-])", regex.sub(r"/.*", "", m.group("words"), count=1)
+                        if "/" in m.group("words")[1:] else m.group("words"))
     # try the longest run of words first: "square kilometres", "miles per hour"
     for n in range(len(words), 0, -2):
         cand = "".join(words[:n])
@@ -59,3 +60,31 @@ def find_unit(text: str, pos: int, rules: Rules) -> tuple[str, int] | None:
         if cand in symbols and (glued or len(cand) >= 2):
             return symbols[cand], end
     return None
+
+
+_PER = regex.compile(r"(?:\s*/\s*|\s+per\s+|\s+an?\s+|\s+each\s+)(?=\p{L})", regex.IGNORECASE)
+_TIME_DENOMINATORS = {"s": "s", "sec": "s", "second": "s", "min": "min", "minute": "min",
+                      "h": "h", "hr": "h", "hour": "h", "d": "day", "day": "day",
+                      "week": "week", "wk": "week", "month": "month", "mo": "month",
+                      "year": "year", "yr": "year", "annum": "year"}
+
+
+def find_rate(text: str, pos: int, rules: Rules) -> tuple[str, int] | None:
+    """The "per" part of a rate right after ``pos`` ("/h", " per gallon", " a month"), or None.
+
+    Returns the short name of the denominator unit and where it ends.
+    """
+    m = _PER.match(text, pos)
+    if not m:
+        return None
+    w = regex.match(r"\p{L}+", text[m.end():])
+    if w is None:
+        return None
+    word = w.group(0).lower()
+    end = m.end() + len(w.group(0))
+    if word in _TIME_DENOMINATORS and (end >= len(text) or not text[end].isalnum()):
+        return _TIME_DENOMINATORS[word], end
+    if word.endswith("s"):
+        return None  # "a month" is a rate, "a months" is not English
+    found = find_unit(text, m.end(), rules)
+    return found

@@ -1,0 +1,38 @@
+"""A table of sentences and the figure each should yield (tests/cases/quantities.csv)."""
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import pytest
+
+from checker.quantities import find_quantities
+from checker.rules import load_rules
+
+CASES = list(csv.DictReader((Path(__file__).parent / "cases" / "quantities.csv")
+                            .open(encoding="utf-8")))
+
+
+def _param(case: dict[str, str]) -> object:
+    marks = [pytest.mark.xfail(strict=True)] if case["expect"] == "xfail" else []
+    return pytest.param(case, id=case["id"], marks=marks)
+
+
+@pytest.mark.parametrize("case", [_param(c) for c in CASES])
+def test_quantity_case(case: dict[str, str]) -> None:
+    """The sentence yields the figure, value, interval, qualifier, unit and change of its row."""
+    qs = find_quantities(case["text"], load_rules())
+    assert len(qs) == int(case["count"]), [q.surface for q in qs]
+    for q in qs:
+        assert case["text"][q.start:q.end] == q.surface
+    if not case["surface"]:
+        return
+    match = [q for q in qs if q.surface == case["surface"]]
+    assert match, [q.surface for q in qs]
+    q = match[0]
+    assert math.isclose(q.value, float(case["value"])), case["note"]
+    assert math.isclose(q.low, float(case["low"])), case["note"]
+    assert math.isclose(q.high, float(case["high"])), case["note"]
+    assert (q.qualifier, q.unit, q.change) == (case["qualifier"], case["unit"],
+                                               case["change"]), case["note"]
