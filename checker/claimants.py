@@ -52,7 +52,7 @@ def _clean(who: str, rules: Rules) -> str:
 
 def _subject_before(text: str, verb_at: int, rules: Rules) -> str:
     """The words before a reporting verb in its clause: its subject."""
-    m = regex.search(r"(?:^|[.;:“”\"(]\s*)(?P<subj>[^,;:“”\"]{2,80}?),\s+(?:which|who|whose|a|an|"
+    m = regex.search(r"(?:^|[.;:“”\"(]\s*)(?P<subj>(?:[^,;:“”\"]|,(?=\d)){2,80}?),\s+(?:which|who|whose|a|an|"
                      r"the|\w+ed)\b[^;:“”\"]*,\s*$", text[:verb_at])
     if m:  # "X, which organised the march, put ...", "X, an independent firm, estimated"
         subj = _clean(m.group("subj"), rules)

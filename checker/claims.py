@@ -63,7 +63,6 @@ def extract_claims(doc: Document, rules: Rules) -> list[Claim]:
         ))
         if subject.counted and q.unit == "count":
             previous = (subject.counted, subject.whose)
-        named = [a for a in attrs if a.who.lower() not in rules.pronouns]
-        if named:
-            last_claimant = named[-1].who
+        if who:
+            last_claimant = who
     return claims

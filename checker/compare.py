@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from .model import Claim, Conflict
 from .rules import Rules
+from .subjects import is_time_scope
 
 REWRITE_SIMILARITY = 0.6
 
@@ -119,6 +120,10 @@ def compare_pair(a: Claim, b: Claim, scopes: dict[str, frozenset[str]],
         return "scope", _reason("scope", a, b, f"two different measurements ({a.claimant} and "
                                                f"{b.claimant})")
     sa, sb = scopes[a.claim_id], scopes[b.claim_id]
+    if a.doc_id == b.doc_id and (not sa or not sb):
+        # within one article a figure with no time stated is the article's "now"
+        sa = frozenset(p for p in sa if not is_time_scope(p) or p == "earlier figure")
+        sb = frozenset(p for p in sb if not is_time_scope(p) or p == "earlier figure")
     if sa != sb:
         if sa and sb:
             why = f"different scopes ({'; '.join(sorted(sa))} vs {'; '.join(sorted(sb))})"

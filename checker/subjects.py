@@ -23,8 +23,15 @@ _TIME = regex.compile(
     r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tonight|"
     r"last\s+(?:night|week|month|year)|this\s+(?:morning|week|month|year)|"
     r"(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December)(?:\s+\d{1,2})?(?:,?\s+\d{4})?|(?:19|20)\d\d)\b(?:\s+(?:morning|afternoon|"
+    r"December)(?:\s+\d{1,2})?(?:,?\s+\d{4})?|(?:19|20)\d\d|"
+    r"(?:(?<=by\s)|(?<=before\s)|(?<=after\s)|(?<=until\s))(?:mid-?)?(?:morning|afternoon|"
+    r"evening|noon|midday|nightfall|dawn|dusk|night))\b(?:\s+(?:morning|afternoon|"
     r"evening|night))?")
+
+
+def is_time_scope(part: str) -> bool:
+    """Whether a scope part names a time ("on Tuesday", "by evening") rather than a place."""
+    return bool(_TIME.fullmatch(part.strip())) or part.strip() == "earlier figure"
 
 
 @dataclass(frozen=True)
@@ -219,10 +226,29 @@ def _reference_left(text: str, qs: int, before: list[Token], rules: Rules,
     return "", ""
 
 
+_AUXILIARIES = frozenset({"had", "have", "has", "been", "were", "was", "are", "is", "being",
+                          "still", "reportedly", "also", "already", "later", "now", "all",
+                          "be", "would", "will", "could", "may", "might", "had", "got", "get"})
+
+
+_CLAUSE_WORDS = frozenset({"who", "which", "that", "after", "before", "when", "because", "while",
+                           "since", "as", "if", "but", "though", "although", "where", "to"})
+
+
 def _verb_counted(text: str, qs: int, rest: list[Token], rules: Rules) -> str:
     """What a generic count counts, from the verb after it or right before the figure."""
-    words = [t.lower for t in rest[:5] if t.is_word]
-    for skip in (0, 1):  # "31 people were killed", "31 people had been killed"
+    words = [t.lower for t in rest[:8] if t.is_word]
+    full = list(words)
+    while words and words[0] in _AUXILIARIES:  # "had been taken to hospital", "are still"
+        words.pop(0)
+    for cand in (full, words):
+        for n in (3, 2, 1):
+            phrase = " ".join(cand[:n])
+            if phrase in rules.verb_counted:
+                return rules.verb_counted[phrase]
+    for skip in range(min(5, len(words))):  # "31 people were killed", "X and Y marched"
+        if skip and words[skip - 1] in _CLAUSE_WORDS:
+            break
         for n in (3, 2, 1):
             phrase = " ".join(words[skip:skip + n])
             if phrase in rules.verb_counted:
@@ -237,7 +263,14 @@ def _verb_counted(text: str, qs: int, rest: list[Token], rules: Rules) -> str:
 def _money_word(text: str, qs: int, after: list[Token], rules: Rules) -> str:
     """What a sum of money is: what it is for ("$1.2bn for transport"), else the nearest
     money word before it in the sentence, else a money word right after it."""
-    if len(after) >= 2 and after[0].lower in ("for", "on") and after[1].is_word:
+    near = [t for t in tokens(text, max(0, qs - 40), qs) if t.is_word][-2:]
+    if len(near) == 2 and near[1].lower == "of" and near[0].lower in rules.money_words:
+        return rules.money_words[near[0].lower]  # "a budget of $4bn", "a fine of £2m"
+    if (len(after) >= 2 and after[0].lower in ("for", "on") and after[1].is_word
+            and not _TIME.match(" ".join(t.text for t in after[1:4]))
+            and after[-1:] and not regex.match(r"(?:the\s+)?(?:same\s+|following\s+|next\s+)?"
+                                               r"(?:day|week|month|year|weekend|night)\b",
+                                               " ".join(t.lower for t in after[1:5]))):
         rest = after[1:]
         while rest and rest[0].lower in ("the", "a", "an", "its", "their", "new"):
             rest = rest[1:]
@@ -267,6 +300,8 @@ def _nearest_name(text: str, qs: int, qe: int, rules: Rules, places: list[Place]
     for t in tokens(text, left + 1, right):
         if not (t.is_cap and t.is_word) or t.lower in _NAME_STOP or t.lower in rules.phrase_stoppers:
             continue
+        if t.lower in rules.counted or t.lower in rules.money_words:
+            continue  # a capitalised common noun opening the sentence: "Households face..."
         if any(p.start <= t.start < p.end for p in places):
             continue
         dist = qs - t.end if t.end <= qs else t.start - qe
@@ -323,6 +358,14 @@ def _scope(text: str, rest: list[Token], qs: int, rules: Rules, places: list[Pla
                 if not country and not modifier and not _TIME.fullmatch(label):
                     parts.append(label)
                     break
+    lead = regex.search(r"(?:^|[,;:]\s*)(?:In|At|Across|Inside)\s+(?:the\s+)?"
+                        r"(?P<place>\p{Lu}[\p{L}’'-]*(?:\s+\p{Lu}[\p{L}’'-]*)*)"
+                        r"(?:\s+alone)?,\s*[^,;:]*$", text[:qs])
+    if lead and not parts:  # "In Castelbruno alone, 13 people died"
+        name = strip_possessive(lead.group("place"))
+        if not any(p.start == lead.start("place") and p.kind in ("country", "demonym")
+                   for p in places) and not _TIME.fullmatch(name):
+            parts.append(name)
     clause_end = regex.search(r"[,;:.!?]|\s[–—]\s", text[qs:])
     window = text[qs: qs + (clause_end.start() if clause_end else 80)]
     tm = _TIME.search(window[:120])
