@@ -3,11 +3,27 @@
 Tables are pandas frames with the columns fixed by DESIGN.md. Every file is written
 to a temporary file in the same folder and renamed into place, so a run killed at any
 moment leaves the previous report whole.
+
+**Safe to open.** The CSVs are opened in spreadsheets, so in the columns meant for people
+a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (a formula to
+Excel, LibreOffice, Google Sheets), or with ``'``, gets one leading ``'`` (``csv_text``).
+The quote is hidden by spreadsheets and the encoding is reversible: ``raw_cell`` drops it.
+Left raw, because programs read them and a spreadsheet reads them as ids or numbers: the
+ids (``claim_id``, ``conflicts_with``, ``claim_a``, ``claim_b``) and the numbers
+(``start``, ``end``, ``value``, ``low``, ``high``, ``ratio``). Neutralised: every other
+column (``NEUTRALISED`` lists them per file). The tables that ``claims_table`` and
+``conflicts_table`` return hold raw values; only the CSV text is neutralised.
+
+report.md quotes article text; ``_md`` escapes it so that ``|``, backticks, ``<script>``,
+links (``[x](javascript:...)``) and line breaks of any kind cannot break a table or run
+anything. The terminal summary drops control characters (escape sequences).
 """
 from __future__ import annotations
 
 import math
 import os
+import re
+import stat
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +37,49 @@ CLAIM_COLUMNS = ["claim_id", "doc_id", "source", "published", "start", "end", "s
                  "flag", "conflicts_with", "sentence"]
 CONFLICT_COLUMNS = ["subject", "kind", "claim_a", "claim_b", "source_a", "source_b",
                     "claimant_a", "claimant_b", "figure_a", "figure_b", "ratio", "reason"]
+
+
+# Columns left raw for programs (ids and numbers); every other column is neutralised.
+RAW_COLUMNS = frozenset({"claim_id", "conflicts_with", "claim_a", "claim_b", "start", "end",
+                         "value", "low", "high", "ratio"})
+SKIPPED_COLUMNS = ["path", "reason"]
+NEUTRALISED = {
+    "claims.csv": [c for c in CLAIM_COLUMNS if c not in RAW_COLUMNS],
+    "conflicts.csv": [c for c in CONFLICT_COLUMNS if c not in RAW_COLUMNS],
+    "skipped.csv": SKIPPED_COLUMNS,
+}
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def neutralise(cell: object) -> str:
+    """A cell a spreadsheet shows as text: a leading ``'`` before what would start a formula.
+
+    >>> neutralise("=SUM(A1)"), neutralise("-3"), neutralise("3,000")
+    ("'=SUM(A1)", "'-3", '3,000')
+    >>> neutralise("'quoted")
+    "''quoted"
+    """
+    text = "" if cell is None else str(cell)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def raw_cell(cell: str) -> str:
+    """The value ``neutralise`` was given: drops the one leading ``'`` it adds.
+
+    >>> raw_cell(neutralise("=1+1")), raw_cell(neutralise("'a")), raw_cell("plain")
+    ('=1+1', "'a", 'plain')
+    """
+    return cell[1:] if cell.startswith("'") else cell
+
+
+def csv_text(df: pd.DataFrame, header: bool = True) -> str:
+    """The CSV text of a report table, with the columns meant for people neutralised."""
+    safe = df.copy()
+    for col in safe.columns:
+        if col not in RAW_COLUMNS:
+            safe[col] = safe[col].map(neutralise)
+    return str(safe.to_csv(index=False, header=header))
 
 
 def _num(x: float) -> str:
@@ -64,14 +123,23 @@ def conflicts_table(conflicts: Sequence[Conflict]) -> pd.DataFrame:
 
 
 def write_atomic(path: Path, data: str) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new, never half."""
+    """Write ``data`` to ``path`` so that readers see the old file or the new, never half.
+
+    The data goes to a temporary file in the same folder, is flushed to disk, and is renamed
+    over ``path``; a process killed at any moment leaves the previous file whole (and at worst
+    a stray hidden ``.NAME.*.tmp``). The new file keeps the old one's permissions (else the
+    umask's). Text that is not valid Unicode (lone surrogates from a JSON escape or a file
+    name) is written backslash-escaped rather than failing the run.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = _mode_for(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -79,15 +147,57 @@ def write_atomic(path: Path, data: str) -> None:
         except OSError:
             pass
         raise
+    _sync_folder(path.parent)
+
+
+def _mode_for(path: Path) -> int:
+    """The permissions for a report: the old file's, else what the umask allows."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush the rename to disk where the system allows it (a power cut keeps it too)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+_MD_SPECIAL = re.compile(r"([\\`|]|\](?=[(\[]))")
+_MD_BREAKS = re.compile(r"[\r\n\x0b\x0c\x85\u2028\u2029]+")
 
 
 def _md(text: object) -> str:
-    """Text made safe inside a Markdown table cell."""
-    s = str(text)
-    for ch, rep in (("\\", "\\\\"), ("|", "\\|"), ("`", "\\`"), ("<", "&lt;"), (">", "&gt;"),
-                    ("\r", " "), ("\n", " ")):
-        s = s.replace(ch, rep)
-    return s
+    r"""Text made safe inside a Markdown table cell or list item.
+
+    ``<`` and ``>`` become entities (``<script>`` shows as text, no tag or autolink), the
+    backslash, backticks, ``|`` and a ``]`` before ``(`` or ``[`` are backslashed (no code
+    span, cell break, link or image), line breaks of every kind become spaces and other control characters go.
+
+    >>> _md("a|b <script>`x`</script>\n[l](javascript:alert(1))")
+    'a\\|b &lt;script&gt;\\`x\\`&lt;/script&gt; [l\\](javascript:alert(1))'
+    """
+    s = "" if text is None else str(text)
+    s = s.replace("<", "&lt;").replace(">", "&gt;")
+    s = _MD_SPECIAL.sub(r"\\\1", s)
+    s = _MD_BREAKS.sub(" ", s)
+    return _CONTROL.sub(" ", s)
+
+
+def _plain(text: object) -> str:
+    """Text safe to print on a terminal: control characters (escape sequences) dropped."""
+    return _CONTROL.sub("", _MD_BREAKS.sub(" ", str(text)))
 
 
 def subject_label(subject: str) -> str:
@@ -129,20 +239,27 @@ def render_markdown(claims_df: pd.DataFrame, conflicts_df: pd.DataFrame, n_docs:
                   "| figure | low | high | qualifier | scope | source | claimant | flag |",
                   "|---|---|---|---|---|---|---|---|"]
         for r in rows.itertuples():
-            lines.append(f"| {_md(r.surface)} | {r.low} | {r.high} | {r.qualifier} | "
-                         f"{_md(r.scope)} | {_md(r.source)} | {_md(r.claimant)} | {r.flag} |")
+            lines.append(f"| {_md(r.surface)} | {_md(r.low)} | {_md(r.high)} | "
+                         f"{_md(r.qualifier)} | {_md(r.scope)} | {_md(r.source)} | "
+                         f"{_md(r.claimant)} | {_md(r.flag)} |")
         flagged = rows[rows["flag"] != "ok"]
         if len(flagged):
             lines += ["", "Quotes:", ""]
             for r in flagged.itertuples():
-                lines.append(f"- `{r.claim_id}` {_md(r.source)}: “{_md(r.sentence)}”")
+                lines.append(f"- `{_md(r.claim_id)}` {_md(r.source)}: “{_md(r.sentence)}”")
         if len(sub_conf):
             lines += ["", "Flagged pairs:", ""]
             for r in sub_conf.itertuples():
-                lines.append(f"- **{r.kind}** {_md(r.figure_a)} vs {_md(r.figure_b)}: "
+                lines.append(f"- **{_md(r.kind)}** {_md(r.figure_a)} vs {_md(r.figure_b)}: "
                              f"{_md(r.reason)}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def skipped_table(skipped: Sequence[Skipped]) -> pd.DataFrame:
+    """One row per input that could not be read: its path (``file:LINE`` for a row) and why."""
+    return pd.DataFrame([{"path": s.path, "reason": s.reason} for s in skipped],
+                        columns=SKIPPED_COLUMNS)
 
 
 def write_reports(out_dir: Path, claims: Sequence[Claim], conflicts: Sequence[Conflict],
@@ -151,12 +268,10 @@ def write_reports(out_dir: Path, claims: Sequence[Claim], conflicts: Sequence[Co
     """Write claims.csv, conflicts.csv, report.md (and skipped.csv) into ``out_dir``."""
     cdf = claims_table(claims, conflicts)
     fdf = conflicts_table(conflicts)
-    write_atomic(out_dir / "claims.csv", cdf.to_csv(index=False))
-    write_atomic(out_dir / "conflicts.csv", fdf.to_csv(index=False))
+    write_atomic(out_dir / "claims.csv", csv_text(cdf))
+    write_atomic(out_dir / "conflicts.csv", csv_text(fdf))
     write_atomic(out_dir / "report.md", render_markdown(cdf, fdf, n_docs, skipped))
-    sdf = pd.DataFrame([{"path": s.path, "reason": s.reason} for s in skipped],
-                       columns=["path", "reason"])
-    write_atomic(out_dir / "skipped.csv", sdf.to_csv(index=False))
+    write_atomic(out_dir / "skipped.csv", csv_text(skipped_table(skipped)))
     return cdf, fdf
 
 
@@ -173,8 +288,9 @@ def summary(claims_df: pd.DataFrame, conflicts_df: pd.DataFrame, n_docs: int,
         lines.append("conflicts:")
         conf = conflicts_df[conflicts_df["kind"] == "conflict"]
         for r in conf.head(limit).itertuples():
-            lines.append(f"  {subject_label(r.subject)}: {r.figure_a} ({r.claimant_a or r.source_a})"
-                         f" vs {r.figure_b} ({r.claimant_b or r.source_b})")
+            lines.append(_plain(f"  {subject_label(r.subject)}: {r.figure_a} "
+                                f"({r.claimant_a or r.source_a}) vs {r.figure_b} "
+                                f"({r.claimant_b or r.source_b})"))
         if len(conf) > limit:
             lines.append(f"  ... and {len(conf) - limit} more in conflicts.csv")
     lines.append(f"reports written to {out_dir}/ (claims.csv, conflicts.csv, report.md)")

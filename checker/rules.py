@@ -28,7 +28,7 @@ from __future__ import annotations
 import csv
 import math
 import re as _re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -130,6 +130,10 @@ class Rules:
     unit_ignore_symbols: frozenset[str]
     unit_ignore_entities: frozenset[str]
     source: str
+    # units.toml [aliases] and glued_only, changes.toml (quantity extraction)
+    unit_aliases: dict[str, str] = field(default_factory=dict)
+    unit_glued_only: frozenset[str] = frozenset()
+    change_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- file reading
@@ -439,9 +443,16 @@ def _load(dirs: tuple[Path, ...]) -> Rules:
     _check_keys("attribution.toml", attr, attr_keys, attr_keys)
 
     units = _read_toml("units.toml", dirs)
-    _check_keys("units.toml", units, {"short_names", "ignore_symbols", "ignore_entities"},
+    _check_keys("units.toml", units, {"short_names", "ignore_symbols", "ignore_entities",
+                                      "aliases", "glued_only"},
                 {"short_names", "ignore_symbols", "ignore_entities"})
     _table("units.toml [short_names]", units["short_names"])
+    unit_aliases = {str(k): v for k, v in _table("units.toml [aliases]",
+                                                 units.get("aliases", {})).items()}
+    if not all(isinstance(v, str) for v in unit_aliases.values()):
+        raise RulesError("units.toml [aliases]: expected a table of strings")
+    changes = _read_toml("changes.toml", dirs)
+    _check_keys("changes.toml", changes, {"up", "down", "moves"}, {"up", "down", "moves"})
 
     def lower_set(where: str, v: Any) -> frozenset[str]:
         return frozenset(w.lower() for w in _str_list(where, v))
@@ -492,6 +503,11 @@ def _load(dirs: tuple[Path, ...]) -> Rules:
                                                 units["ignore_symbols"])),
         unit_ignore_entities=lower_set("units.toml ignore_entities", units["ignore_entities"]),
         source=";".join(str(d) for d in dirs),
+        unit_aliases=unit_aliases,
+        unit_glued_only=frozenset(_str_list("units.toml glued_only",
+                                            units.get("glued_only", []))),
+        change_words={k: tuple(w.lower() for w in _str_list(f"changes.toml {k}", v))
+                      for k, v in changes.items()},
     )
 
 
