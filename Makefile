@@ -30,7 +30,7 @@ test: $(TEST_STAMP)
 accuracy: $(STAMP)
 	$(BIN)/python bench/accuracy.py
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/python bench/bench.py
 
 lint: $(TEST_STAMP)

@@ -13,6 +13,15 @@ from .rules import Rules
 from .text import tokens
 
 _CLAUSE_PUNCT = set(";:()[]\"“”‘’—–")
+_RELATIVE = regex.compile(r"\s+(?:who|which|that|whose)\s+|,\s+(?:a|an|the)\s+[a-z]")
+_FIGURE = regex.compile(r"[$£€¥%]|\d\s*(?:bn|m|million|billion)\b")
+_APPOSITION = regex.compile(r"(?:^|[.;:“”\"(]\s*)(?P<subj>(?:[^,;:“”\"]|,(?=\d)){2,80}?),\s+"
+                            r"(?:which|who|whose|a|an|the|\w+ed)\b[^;:“”\"]*,\s*$")
+_NAME_AFTER = regex.compile(r"\s+(?P<who>[^,.;:!?“”\"]{2,80})")
+_DIGIT = regex.compile(r"\d")
+_CLOSING_QUOTE = regex.compile(r"[”\"’']")
+_TO_COMMA = regex.compile(r"[^,;:]{0,60}?,\s*")
+_CLAUSE_SPLIT = regex.compile(r",|\b(?:with|but|and|while|as|though|although)\b")
 
 
 @dataclass(frozen=True)
@@ -38,8 +47,8 @@ def _patterns(rules: Rules) -> tuple[Any, Any]:
 
 def _clean(who: str, rules: Rules) -> str:
     """Trim a claimant: relative clauses, appositions, leading conjunctions, trailers."""
-    who = regex.split(r"\s+(?:who|which|that|whose)\s+|,\s+(?:a|an|the)\s+[a-z]", who)[0]
-    if regex.search(r"[$£€¥%]|\d\s*(?:bn|m|million|billion)\b", who):
+    who = _RELATIVE.split(who)[0]
+    if _FIGURE.search(who):
         return ""  # a claimant is a name, never a figure: this was a clause, not a speaker
     words = who.strip(" ,.'\"‘’“”").split()
     while words and words[0].lower() in ("and", "but", "so", "while", "though", "although",
@@ -52,13 +61,12 @@ def _clean(who: str, rules: Rules) -> str:
 
 def _subject_before(text: str, verb_at: int, rules: Rules) -> str:
     """The words before a reporting verb in its clause: its subject."""
-    m = regex.search(r"(?:^|[.;:“”\"(]\s*)(?P<subj>(?:[^,;:“”\"]|,(?=\d)){2,80}?),\s+(?:which|who|whose|a|an|"
-                     r"the|\w+ed)\b[^;:“”\"]*,\s*$", text[:verb_at])
+    m = _APPOSITION.search(text, max(0, verb_at - 300), verb_at)
     if m:  # "X, which organised the march, put ...", "X, an independent firm, estimated"
         subj = _clean(m.group("subj"), rules)
         if subj and subj[:1].isupper():
             return subj
-    toks = tokens(text, 0, verb_at)
+    toks = tokens(text, max(0, verb_at - 300), verb_at)
     kept: list[str] = []
     for k in range(len(toks) - 1, -1, -1):
         t = toks[k]
@@ -84,7 +92,7 @@ def _subject_before(text: str, verb_at: int, rules: Rules) -> str:
 
 def _name_after(text: str, at: int, rules: Rules) -> str:
     """The claimant after an inverted verb: "..., said Justin Crump, a former ...". """
-    m = regex.match(r"\s+(?P<who>[^,.;:!?“”\"]{2,80})", text[at:])
+    m = _NAME_AFTER.match(text, at)
     return _clean(m.group("who"), rules) if m else ""
 
 
@@ -97,16 +105,14 @@ def find_attributions(text: str, rules: Rules) -> list[Attribution]:
         if who:
             out.append(Attribution(who, m.start(), "according"))
     for m in verb_re.finditer(text):
-        before = text[:m.start()].rstrip()
+        before = text[max(0, m.start() - 300):m.start()].rstrip()
         prev_word = before.split()[-1].lower() if before.split() else ""
         if prev_word in rules.passive_markers:
             continue  # "is believed", "was reported": no claimant named here
         if before.endswith((",", "’", "'", "”", "\"")) or not before:
             who = _name_after(text, m.end(), rules)
             first = who.split()[0].lower() if who else ""
-            if who and not regex.search(r"\d", who) and first not in ("that", "it", "on", "in", "to", "of", "for", "with", "at",
-                                     "by", "earlier", "yesterday", "last", "this", "he", "she",
-                                     "they", "we", "i", "was", "is", "would", "will", "in"):
+            if who and not _DIGIT.search(who) and first not in rules.not_claimant_starts:
                 out.append(Attribution(who, m.start(), "inverted"))
                 continue
         who = _subject_before(text, m.start(), rules)
@@ -128,13 +134,13 @@ def find_claimant(text: str, qs: int, qe: int, rules: Rules, attributions: list[
             if who:
                 return _resolve(who, text, m.start(), attributions, last_claimant, rules)
     for pat in rules.put_at:
-        m = pat.search(text[:qs])
+        m = pat.search(text[max(0, qs - 300):qs])
         if m:
             who = _subject_tail(m.group("who"), rules)
             if who:
                 return _resolve(who, text, m.start(), attributions, last_claimant, rules)
     quoted_by = [a for a in attributions if a.kind == "inverted" and a.at >= qe
-                 and regex.search(r"[”\"’']", text[qe:a.at])]
+                 and _CLOSING_QUOTE.search(text, qe, a.at)]
     if quoted_by:  # "“... 350 boats,” said X": the speaker, not a verb inside the quote
         return _resolve(quoted_by[0].who, text, quoted_by[0].at, attributions, last_claimant,
                         rules)
@@ -155,13 +161,13 @@ def find_claimant(text: str, qs: int, qe: int, rules: Rules, attributions: list[
 
 def _skip_noun(text: str, qe: int) -> int:
     """Where the clause after a figure's noun phrase starts (after its comma)."""
-    m = regex.match(r"[^,;:]{0,60}?,\s*", text[qe:])
-    return qe + m.end() if m else qe
+    m = _TO_COMMA.match(text, qe)
+    return m.end() if m else qe
 
 
 def _subject_tail(who: str, rules: Rules) -> str:
     """The claimant at the end of the text before "put the number at"."""
-    parts = regex.split(r",|\b(?:with|but|and|while|as|though|although)\b", who)
+    parts = _CLAUSE_SPLIT.split(who)
     return _clean(parts[-1], rules) if parts else ""
 
 

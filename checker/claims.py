@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 from bisect import bisect_right
 
-from .claimants import find_attributions, find_claimant
+from .claimants import Attribution, find_attributions, find_claimant
 from .model import Claim, Document
 from .quantities import find_quantities
 from .rules import Rules
@@ -31,7 +31,7 @@ def extract_claims(doc: Document, rules: Rules) -> list[Claim]:
     starts = [s.start for s in sentences]
     claims: list[Claim] = []
     last_claimant = ""
-    attributions_cache: dict[int, list] = {}  # type: ignore[type-arg]
+    attributions_cache: dict[int, list[Attribution]] = {}
     last_index = -1
     previous = ("", "")
     for q in quantities:
@@ -47,7 +47,9 @@ def extract_claims(doc: Document, rules: Rules) -> list[Claim]:
                 if named:
                     last_claimant = named[-1].who
             last_index = i
-        attrs = attributions_cache.setdefault(i, find_attributions(sent.text, rules))
+        if i not in attributions_cache:
+            attributions_cache[i] = find_attributions(sent.text, rules)
+        attrs = attributions_cache[i]
         context = " ".join(s.text for s in sentences[max(0, i - 2):i])
         subject = find_subject(q, sent, context, rules, previous)
         qs, qe = q.start - sent.start, q.end - sent.start

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .batch import add_batch_commands, run_batch_command, run_report_command
 from .documents import InputError
 from .evaluate import GoldError, format_score, score
 from .model import Skipped
@@ -58,11 +59,16 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--gold", required=True, metavar="DIR",
                     help="gold folder with claims.csv and conflicts.csv")
     ev.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    add_batch_commands(sub)
     return p
 
 
+_CONTROL = str.maketrans({c: f"\\x{c:02x}" for c in range(32)} | {127: "\\x7f"})
+
+
 def _err(msg: str) -> None:
-    print(f"numcheck: {msg}", file=sys.stderr)
+    """One line on stderr: control characters in file names cannot break it."""
+    print(f"numcheck: {msg.translate(_CONTROL)}", file=sys.stderr)
 
 
 def _run(args: argparse.Namespace) -> tuple[RunResult | None, int]:
@@ -97,6 +103,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    try:
+        return _dispatch(args)
+    except KeyboardInterrupt:
+        _err("interrupted: stopped before writing new reports; the previous reports are kept")
+        return 130
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    """Run one subcommand."""
+    if args.command == "batch":
+        return run_batch_command(args)
+    if args.command == "report":
+        return run_report_command(args)
     result, status = _run(args)
     if result is None or status == EXIT_USAGE:
         return status

@@ -122,8 +122,8 @@ def compare_pair(a: Claim, b: Claim, scopes: dict[str, frozenset[str]],
     sa, sb = scopes[a.claim_id], scopes[b.claim_id]
     if a.doc_id == b.doc_id and (not sa or not sb):
         # within one article a figure with no time stated is the article's "now"
-        sa = frozenset(p for p in sa if not is_time_scope(p) or p == "earlier figure")
-        sb = frozenset(p for p in sb if not is_time_scope(p) or p == "earlier figure")
+        sa = frozenset(p for p in sa if not is_time_scope(p, rules) or p == "earlier figure")
+        sb = frozenset(p for p in sb if not is_time_scope(p, rules) or p == "earlier figure")
     if sa != sb:
         if sa and sb:
             why = f"different scopes ({'; '.join(sorted(sa))} vs {'; '.join(sorted(sb))})"

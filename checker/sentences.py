@@ -68,10 +68,31 @@ def split_sentences(doc: Document) -> list[Sentence]:
     return sentences
 
 
+# No real sentence is this long; a longer run (a table, a list, a text with no full stops)
+# is cut at its last clause break before the limit, so that the work done per sentence
+# stays bounded and the whole run linear in the size of the text.
+MAX_SENTENCE = 1000
+_CUT = regex.compile(r"[;,:]\s|\s")
+
+
 def _append(out: list[Sentence], doc_id: str, text: str, start: int, end: int) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start:
-        out.append(Sentence(doc_id, start, end, text[start:end]))
+    while start < end:
+        while start < end and text[start].isspace():
+            start += 1
+        stop = end
+        while stop > start and text[stop - 1].isspace():
+            stop -= 1
+        if stop <= start:
+            return
+        if stop - start <= MAX_SENTENCE:
+            out.append(Sentence(doc_id, start, stop, text[start:stop]))
+            return
+        limit = start + MAX_SENTENCE
+        cut = max((m.end() for m in _CUT.finditer(text, limit - MAX_SENTENCE // 2, limit)),
+                  default=limit)
+        piece_end = cut
+        while piece_end > start and text[piece_end - 1].isspace():
+            piece_end -= 1
+        if piece_end > start:
+            out.append(Sentence(doc_id, start, piece_end, text[start:piece_end]))
+        start = cut

@@ -11,6 +11,8 @@ forecast. The subject key joins counted, whose and the kind of unit.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 import regex
 
@@ -18,20 +20,26 @@ from .model import Quantity, Sentence
 from .rules import Rules
 from .text import Place, Token, find_places, strip_possessive, tokens
 
-_TIME = regex.compile(
-    r"\b(?:(?:on|by|since|as\s+of|until|in|during|last|this|next)\s+)?(?:(?:early|late)\s+)?"
-    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tonight|"
-    r"last\s+(?:night|week|month|year)|this\s+(?:morning|week|month|year)|"
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December)(?:\s+\d{1,2})?(?:,?\s+\d{4})?|(?:19|20)\d\d|"
-    r"(?:(?<=by\s)|(?<=before\s)|(?<=after\s)|(?<=until\s))(?:mid-?)?(?:morning|afternoon|"
-    r"evening|noon|midday|nightfall|dawn|dusk|night))\b(?:\s+(?:morning|afternoon|"
-    r"evening|night))?")
 
-
-def is_time_scope(part: str) -> bool:
+def is_time_scope(part: str, rules: Rules) -> bool:
     """Whether a scope part names a time ("on Tuesday", "by evening") rather than a place."""
-    return bool(_TIME.fullmatch(part.strip())) or part.strip() == "earlier figure"
+    return bool(rules.time_pattern.fullmatch(part.strip())) or part.strip() == "earlier figure"
+
+
+_NOUN_OF = regex.compile(r"\b(?P<noun>(?:[\p{L}-]+\s+){0,2}[\p{L}-]+)\s+of\s+(?:(?:about|around|"
+                         r"some|nearly|almost|just|over|under|more\s+than|less\s+than|"
+                         r"plus\s+or\s+minus|±)\s*)?$")
+_TIME_NOUN = regex.compile(r"(?:the\s+)?(?:same\s+|following\s+|next\s+)?"
+                           r"(?:day|week|month|year|weekend|night)\b")
+_LEAD_PLACE = regex.compile(r"(?:^|[,;:]\s*)(?:In|At|Across|Inside)\s+(?:the\s+)?"
+                            r"(?P<place>\p{Lu}[\p{L}’'-]*(?:\s+\p{Lu}[\p{L}’'-]*)*)"
+                            r"(?:\s+alone)?,\s*[^,;:]*$")
+_CLAUSE_END = regex.compile(r"[,;:.!?]|\s[–—]\s")
+_YEAR = regex.compile(r"(?:19|20)\d\d")
+_TRAILING_DET = regex.compile(r"(?:[’']s)?\s+(?:the|a|an|its|their|his|her)?\s*$")
+_FROM_END = regex.compile(r"\bfrom\s*$")
+_CHANGE_BEFORE = regex.compile(r"\b(?:rose|rise|risen|climbed|increased|jumped|grew|fell|dropped|"
+                               r"revised)\b")
 
 
 @dataclass(frozen=True)
@@ -110,7 +118,7 @@ def _noun_after(toks: list[Token], rules: Rules, places: list[Place]) -> tuple[s
 def _reference_antecedent(text: str, end: int, rules: Rules, places: list[Place]
                           ) -> tuple[str, str]:
     """For "the number"/"the toll": the counted thing named before ``end``, and whose."""
-    toks = tokens(text, 0, end)
+    toks = tokens(text, max(0, end - 300), end)
     for k in range(len(toks) - 1, -1, -1):
         phrase = _counted_phrase(toks, k, rules)
         if phrase and toks[k].lower not in rules.reference_words:
@@ -149,9 +157,7 @@ def find_subject(q: Quantity, sentence: Sentence, context: str, rules: Rules,
     if uclass == "money":
         counted = _money_word(text, qs, after, rules) or counted
     if uclass in ("percent", "percentage point"):
-        of = regex.search(r"\b(?P<noun>(?:[\p{L}-]+\s+){0,2}[\p{L}-]+)\s+of\s+(?:(?:about|around|"
-                          r"some|nearly|almost|just|over|under|more\s+than|less\s+than|"
-                          r"plus\s+or\s+minus|±)\s*)?$", text[:qs])
+        of = _NOUN_OF.search(text, max(0, qs - 120), qs)
         if of:
             words = of.group("noun").lower().split()
             phrase = next((" ".join(words[k:]) for k in range(len(words))
@@ -194,14 +200,18 @@ def find_subject(q: Quantity, sentence: Sentence, context: str, rules: Rules,
     return Subject(counted, key, whose, scope)
 
 
+@lru_cache(maxsize=8)
+def _reference_pattern(rules: Rules) -> Any:
+    words = "|".join(sorted(rules.reference_words, key=len, reverse=True))
+    return regex.compile(rf"\b(?:(?P<pre>[\p{{L}}-]+)\s+)?(?P<ref>{words})\b(?:\s+of\s+(?:the\s+)?"
+                         rf"(?P<of>(?:[\p{{L}}’'-]+\s+){{0,3}}?[\p{{L}}-]+))?", regex.IGNORECASE)
+
+
 def _reference_left(text: str, qs: int, before: list[Token], rules: Rules,
                     places: list[Place]) -> tuple[str, str]:
     """"the death toll rose to 31", "the number of troops at 3,000": the named thing."""
     m = None
-    for m in regex.finditer(r"\b(?:(?P<pre>[\p{L}-]+)\s+)?(?P<ref>" +
-                            "|".join(sorted(rules.reference_words, key=len, reverse=True)) +
-                            r")\b(?:\s+of\s+(?:the\s+)?(?P<of>(?:[\p{L}’'-]+\s+){0,3}?"
-                            r"[\p{L}-]+))?", text[:qs], regex.IGNORECASE):
+    for m in _reference_pattern(rules).finditer(text, max(0, qs - 200), qs):
         pass
     if m is None:
         return "", ""
@@ -226,20 +236,11 @@ def _reference_left(text: str, qs: int, before: list[Token], rules: Rules,
     return "", ""
 
 
-_AUXILIARIES = frozenset({"had", "have", "has", "been", "were", "was", "are", "is", "being",
-                          "still", "reportedly", "also", "already", "later", "now", "all",
-                          "be", "would", "will", "could", "may", "might", "had", "got", "get"})
-
-
-_CLAUSE_WORDS = frozenset({"who", "which", "that", "after", "before", "when", "because", "while",
-                           "since", "as", "if", "but", "though", "although", "where", "to"})
-
-
 def _verb_counted(text: str, qs: int, rest: list[Token], rules: Rules) -> str:
     """What a generic count counts, from the verb after it or right before the figure."""
     words = [t.lower for t in rest[:8] if t.is_word]
     full = list(words)
-    while words and words[0] in _AUXILIARIES:  # "had been taken to hospital", "are still"
+    while words and words[0] in rules.auxiliaries:  # "had been taken to hospital", "are still"
         words.pop(0)
     for cand in (full, words):
         for n in (3, 2, 1):
@@ -247,7 +248,7 @@ def _verb_counted(text: str, qs: int, rest: list[Token], rules: Rules) -> str:
             if phrase in rules.verb_counted:
                 return rules.verb_counted[phrase]
     for skip in range(min(5, len(words))):  # "31 people were killed", "X and Y marched"
-        if skip and words[skip - 1] in _CLAUSE_WORDS:
+        if skip and words[skip - 1] in rules.clause_words:
             break
         for n in (3, 2, 1):
             phrase = " ".join(words[skip:skip + n])
@@ -267,10 +268,8 @@ def _money_word(text: str, qs: int, after: list[Token], rules: Rules) -> str:
     if len(near) == 2 and near[1].lower == "of" and near[0].lower in rules.money_words:
         return rules.money_words[near[0].lower]  # "a budget of $4bn", "a fine of £2m"
     if (len(after) >= 2 and after[0].lower in ("for", "on") and after[1].is_word
-            and not _TIME.match(" ".join(t.text for t in after[1:4]))
-            and after[-1:] and not regex.match(r"(?:the\s+)?(?:same\s+|following\s+|next\s+)?"
-                                               r"(?:day|week|month|year|weekend|night)\b",
-                                               " ".join(t.lower for t in after[1:5]))):
+            and not rules.time_pattern.match(" ".join(t.text for t in after[1:4]))
+            and not _TIME_NOUN.match(" ".join(t.lower for t in after[1:5]))):
         rest = after[1:]
         while rest and rest[0].lower in ("the", "a", "an", "its", "their", "new"):
             rest = rest[1:]
@@ -287,10 +286,6 @@ def _money_word(text: str, qs: int, after: list[Token], rules: Rules) -> str:
     return ""
 
 
-_NAME_STOP = frozenset({"according", "the", "a", "an", "but", "and", "in", "on", "at", "if",
-                        "while", "with", "among", "support", "poll", "survey", "per", "cent"})
-
-
 def _nearest_name(text: str, qs: int, qe: int, rules: Rules, places: list[Place]) -> str:
     """The proper name closest to a figure in its clause: whose share a percentage is."""
     left = max(text.rfind(c, 0, qs) for c in ",;:")
@@ -298,7 +293,7 @@ def _nearest_name(text: str, qs: int, qe: int, rules: Rules, places: list[Place]
     right = min(right_candidates) if right_candidates else len(text)
     best: tuple[int, str] | None = None
     for t in tokens(text, left + 1, right):
-        if not (t.is_cap and t.is_word) or t.lower in _NAME_STOP or t.lower in rules.phrase_stoppers:
+        if not (t.is_cap and t.is_word) or t.lower in rules.name_stopwords or t.lower in rules.phrase_stoppers:
             continue
         if t.lower in rules.counted or t.lower in rules.money_words:
             continue  # a capitalised common noun opening the sentence: "Households face..."
@@ -355,28 +350,22 @@ def _scope(text: str, rest: list[Token], qs: int, rules: Rules, places: list[Pla
                 label = " ".join(strip_possessive(n.text) for n in name)
                 modifier = (j < len(rest) and rest[j].is_word
                             and rest[j].lower not in rules.phrase_stoppers)
-                if not country and not modifier and not _TIME.fullmatch(label):
+                if not country and not modifier and not rules.time_pattern.fullmatch(label):
                     parts.append(label)
                     break
-    lead = regex.search(r"(?:^|[,;:]\s*)(?:In|At|Across|Inside)\s+(?:the\s+)?"
-                        r"(?P<place>\p{Lu}[\p{L}’'-]*(?:\s+\p{Lu}[\p{L}’'-]*)*)"
-                        r"(?:\s+alone)?,\s*[^,;:]*$", text[:qs])
+    lead = _LEAD_PLACE.search(text, max(0, qs - 200), qs)
     if lead and not parts:  # "In Castelbruno alone, 13 people died"
         name = strip_possessive(lead.group("place"))
         if not any(p.start == lead.start("place") and p.kind in ("country", "demonym")
-                   for p in places) and not _TIME.fullmatch(name):
+                   for p in places) and not rules.time_pattern.fullmatch(name):
             parts.append(name)
-    clause_end = regex.search(r"[,;:.!?]|\s[–—]\s", text[qs:])
-    window = text[qs: qs + (clause_end.start() if clause_end else 80)]
-    tm = _TIME.search(window[:120])
-    if tm and not regex.fullmatch(r"(?:19|20)\d\d", tm.group(0)):
+    clause_end = _CLAUSE_END.search(text, qs)
+    window = text[qs: clause_end.start() if clause_end else qs + 80]
+    tm = rules.time_pattern.search(window[:120])
+    if tm and not _YEAR.fullmatch(tm.group(0)):
         parts.append(tm.group(0).strip())
-    left = regex.sub(r"(?:[’']s)?\s+(?:the|a|an|its|their|his|her)?\s*$", "",
-                     text[max(0, qs - 40):qs].lower())
+    left = _TRAILING_DET.sub("", text[max(0, qs - 40):qs].lower())
     if any(left.endswith(marker) for marker in rules.earlier_markers) or \
-            regex.search(r"\bfrom\s*$", left) and regex.search(r"\b(?:rose|rise|risen|climbed|"
-                                                               r"increased|jumped|grew|fell|"
-                                                               r"dropped|revised)\b",
-                                                               text[max(0, qs - 60):qs]):
+            _FROM_END.search(left) and _CHANGE_BEFORE.search(text, max(0, qs - 60), qs):
         parts.append("earlier figure")
     return "; ".join(parts)

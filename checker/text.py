@@ -68,9 +68,10 @@ class Place:
     possessive: bool
 
 
+@lru_cache(maxsize=512)
 def find_places(text: str, rules: Rules) -> list[Place]:
     """Every country, demonym or capital named in ``text``, in order."""
-    out = []
+    out: list[Place] = []
     for m in _place_pattern(rules).finditer(text):
         name = regex.sub(r"\s+", " ", m.group("name"))
         key, kind = rules.places[name]

@@ -291,8 +291,6 @@ def test_missing_input_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFi
     assert len(err) == 1 and "nope.txt" in err[0] and "no such file" in err[0]
 
 
-@pytest.mark.xfail(strict=True, reason="cli.py prints a skipped path as is: a file name with a "
-                   "line break gives two stderr lines (fix: escape control characters)")
 def test_file_name_with_a_line_break(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A file name holding a newline is still reported on one stderr line."""
     folder = tmp_path / "in"
@@ -356,9 +354,6 @@ def test_markdown_quotes_are_escaped(tmp_path: Path) -> None:
         assert line.count("`") == line.count("\\`") + 2 * line.startswith("- `")
 
 
-@pytest.mark.xfail(strict=True, reason="claims.py, claimants.py, subjects.py redo whole-sentence "
-                   "work for every figure and every reporting verb: quadratic to cubic in the "
-                   "length of a sentence with many figures (fixes in the closing note)")
 @pytest.mark.parametrize("unit", ["officials said 3,000 "])
 def test_long_sentence_with_many_figures_is_linear(unit: str) -> None:
     """A sentence four times longer (no full stop, a figure every few words) takes < 8x as long."""

@@ -1,0 +1,140 @@
+"""Map the per-document steps over a stream of documents: local processes or Dask.
+
+Both engines take documents in chunks, keep a bounded number of chunks in flight and give the
+results back in input order, so memory does not grow with the feed and the results do not
+depend on the engine or the number of workers. Each result is ``(doc, terms, claims)``: the
+claims of ``extract_claims(doc, rules)`` (a pure function) and the document's story terms.
+
+``dask`` is an optional extra (``pip install numcheck[dask]``), imported only when used.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from typing import Any
+
+from .claims import extract_claims
+from .model import Claim, Document
+from .rules import Rules, load_rules
+from .stories import doc_terms
+
+CHUNK_DOCS = 32
+Result = tuple[Document, dict[str, float], list[Claim]]
+
+
+class EngineError(Exception):
+    """The engine cannot start (dask missing, scheduler unreachable)."""
+
+
+def process_chunk(docs: list[Document], rules: Rules) -> list[Result]:
+    """Claims and story terms of each document of a chunk, in order."""
+    return [(d, doc_terms(d), extract_claims(d, rules)) for d in docs]
+
+
+def chunked(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    """Consecutive lists of ``size`` items (the last may be shorter)."""
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def _ordered_window(chunks: Iterable[list[Document]], submit: Callable[[list[Document]], Any],
+                    result: Callable[[Any], list[Result]], window: int) -> Iterator[Result]:
+    """Submit chunks, keeping at most ``window`` in flight; yield results in input order."""
+    pending: deque[Any] = deque()
+    for chunk in chunks:
+        pending.append(submit(chunk))
+        if len(pending) >= window:
+            yield from result(pending.popleft())
+    while pending:
+        yield from result(pending.popleft())
+
+
+# One Rules per worker process, loaded by the pool initializer.
+_WORKER_RULES: list[Rules] = []
+
+
+def _init_worker(rules_dir: str | None) -> None:
+    _WORKER_RULES[:] = [load_rules(rules_dir)]
+
+
+def _work(docs: list[Document]) -> list[Result]:
+    return process_chunk(docs, _WORKER_RULES[0])
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _prepend(first: Document, rest: Iterator[Document]) -> Iterator[Document]:
+    yield first
+    yield from rest
+
+
+def run_local(docs: Iterable[Document], rules_dir: str | None, jobs: int,
+              chunk: int = CHUNK_DOCS) -> Iterator[Result]:
+    """Results of every document, in order, from ``jobs`` processes (1: in this process)."""
+    it = iter(docs)
+    first = next(it, None)
+    if first is None:  # nothing to do: start no worker
+        return
+    docs = _prepend(first, it)
+    if jobs <= 1:
+        rules = load_rules(rules_dir)
+        for c in chunked(docs, chunk):
+            yield from process_chunk(c, rules)
+        return
+    ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(rules_dir,)) as pool:
+        yield from _ordered_window(chunked(docs, chunk), lambda c: pool.apply_async(_work, (c,)),
+                                   lambda f: f.get(), window=4 * jobs)
+
+
+def run_dask(docs: Iterable[Document], rules_dir: str | None, jobs: int,
+             scheduler: str | None = None, chunk: int = CHUNK_DOCS) -> Iterator[Result]:
+    """Results of every document, in order, from a Dask cluster.
+
+    ``scheduler``: the address of a running scheduler (``tcp://host:8786``); None starts a
+    LocalCluster of ``jobs`` worker processes for the time of the run.
+    """
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise EngineError("the dask engine needs dask: pip install 'numcheck[dask]'") from exc
+    rules = load_rules(rules_dir)
+    cluster = None
+    try:
+        if scheduler:
+            client = Client(scheduler, timeout="30s")
+        else:
+            cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                                   dashboard_address=None)
+            client = Client(cluster)
+    except (OSError, TimeoutError) as exc:
+        raise EngineError(f"cannot reach the dask scheduler {scheduler}: {exc}") from exc
+    try:
+        n_workers = max(1, len(client.scheduler_info().get("workers", {})) or jobs)
+        [rules_future] = client.scatter([rules], broadcast=True)
+        yield from _ordered_window(
+            chunked(docs, chunk),
+            lambda c: client.submit(process_chunk, c, rules_future, pure=False),
+            lambda f: f.result(), window=4 * n_workers)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def run_engine(name: str, docs: Iterable[Document], rules_dir: str | None, jobs: int,
+               scheduler: str | None = None) -> Iterator[Result]:
+    """Dispatch to ``run_local`` or ``run_dask``."""
+    if name == "dask":
+        return run_dask(docs, rules_dir, jobs, scheduler)
+    return run_local(docs, rules_dir, jobs)
