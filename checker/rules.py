@@ -112,6 +112,11 @@ class Rules:
     scope_prepositions: frozenset[str]
     whose_prepositions: frozenset[str]
     generic_counted: frozenset[str]
+    time_pattern: Any  # regex.Pattern[str]
+    auxiliaries: frozenset[str]
+    clause_words: frozenset[str]
+    name_stopwords: frozenset[str]
+    not_claimant_starts: frozenset[str]
     verb_counted: dict[str, str]
     money_words: dict[str, str]
     places: dict[str, tuple[str, str]]  # surface -> (key, kind)
@@ -420,8 +425,10 @@ def _load(dirs: tuple[Path, ...]) -> Rules:
     subj = _read_toml("subjects.toml", dirs)
     subj_keys = {"reference_words", "reference_defaults", "running_tallies", "earlier_markers",
                  "forecast_markers", "scope_prepositions", "whose_prepositions",
-                 "generic_counted", "verb_counted", "money_words"}
+                 "generic_counted", "verb_counted", "money_words", "time_pattern"}
     _check_keys("subjects.toml", subj, subj_keys, subj_keys)
+    if not isinstance(subj["time_pattern"], str):
+        raise RulesError("subjects.toml time_pattern: expected a regex string")
     for table in ("verb_counted", "money_words"):
         if not isinstance(subj[table], dict) or not all(isinstance(v, str)
                                                         for v in subj[table].values()):
@@ -434,7 +441,8 @@ def _load(dirs: tuple[Path, ...]) -> Rules:
 
     words = _read_toml("words.toml", dirs)
     word_keys = {"phrase_stoppers", "counted_modifiers", "clause_breakers", "pronouns",
-                 "claimant_trailers"}
+                 "claimant_trailers", "auxiliaries", "clause_words", "name_stopwords",
+                 "not_claimant_starts"}
     _check_keys("words.toml", words, word_keys, word_keys)
 
     attr = _read_toml("attribution.toml", dirs)
@@ -481,6 +489,12 @@ def _load(dirs: tuple[Path, ...]) -> Rules:
         scope_prepositions=lower_set("subjects.toml", subj["scope_prepositions"]),
         whose_prepositions=lower_set("subjects.toml", subj["whose_prepositions"]),
         generic_counted=lower_set("subjects.toml generic_counted", subj["generic_counted"]),
+        time_pattern=_compile("subjects.toml time_pattern", subj["time_pattern"], regex.V0),
+        auxiliaries=lower_set("words.toml auxiliaries", words["auxiliaries"]),
+        clause_words=lower_set("words.toml clause_words", words["clause_words"]),
+        name_stopwords=lower_set("words.toml name_stopwords", words["name_stopwords"]),
+        not_claimant_starts=lower_set("words.toml not_claimant_starts",
+                                      words["not_claimant_starts"]),
         verb_counted={k.lower(): v for k, v in subj["verb_counted"].items()},
         money_words={k.lower(): v for k, v in subj["money_words"].items()},
         places=places,
