@@ -34,7 +34,17 @@ _TIME_NOUN = regex.compile(r"(?:the\s+)?(?:same\s+|following\s+|next\s+)?"
 _LEAD_PLACE = regex.compile(r"(?:^|[,;:]\s*)(?:In|At|Across|Inside)\s+(?:the\s+)?"
                             r"(?P<place>\p{Lu}[\p{L}’'-]*(?:\s+\p{Lu}[\p{L}’'-]*)*)"
                             r"(?:\s+alone)?,\s*[^,;:]*$")
-_CLAUSE_END = regex.compile(r"[,;:.!?]|\s[–—]\s")
+_NAME_BEFORE = regex.compile(
+    r"(?<![\p{L}])(?P<name>\p{Lu}\p{Ll}[\p{L}’'-]*)(?:[’']s)?\s+(?:(?:is|was|has|had|drew|draws|"
+    r"gets|got|won|wins|received|receives|polled|polls|stood|stands|sits|sat|leads|led|trails|"
+    r"trailed|scored|scores|took|takes|on|at|with|of|by)\s+){0,2}(?:about\s+|around\s+|some\s+|"
+    r"nearly\s+|almost\s+|just\s+|only\s+)?$")
+_NAME_AFTER = regex.compile(r"\s*(?:\p{Ll}+\s+)?(?:for|to|behind)\s+(?:\p{Lu}\p{Ll}+\s+)?"
+                            r"(?P<name>\p{Lu}\p{Ll}[\p{L}’'-]*)")
+_NAME_POSSESSIVE = regex.compile(r"(?<![\p{L}])(?P<name>\p{Lu}\p{Ll}[\p{L}-]*)[’']s\s+"
+                                 r"(?:\p{Ll}[\p{L}-]*\s+){0,6}$")
+_TIME_PREP = regex.compile(r"^(?:on|in|during|at)\s+", regex.IGNORECASE)
+_CLAUSE_END = regex.compile(r"[,.](?!\d)|[;:!?]|\s[–—]\s")
 _YEAR = regex.compile(r"(?:19|20)\d\d")
 _TRAILING_DET = regex.compile(r"(?:[’']s)?\s+(?:the|a|an|its|their|his|her)?\s*$")
 _FROM_END = regex.compile(r"\bfrom\s*$")
@@ -109,8 +119,9 @@ def _noun_after(toks: list[Token], rules: Rules, places: list[Place]) -> tuple[s
         if t.lower in rules.counted_modifiers or t.text[:1].isdigit():
             continue
         head, head_end = t.text, j + 1
-        if t.lower.endswith("s") or not (j + 1 < len(toks) and toks[j + 1].is_word
-                                         and toks[j + 1].lower not in rules.phrase_stoppers):
+        plural = t.lower.endswith("s") and not t.is_cap  # "Texas jobs": a name, not a plural
+        if plural or not (j + 1 < len(toks) and toks[j + 1].is_word
+                          and toks[j + 1].lower not in rules.phrase_stoppers):
             break
     return (fold_counted(head, rules) if head else ""), whose, head_end
 
@@ -168,8 +179,8 @@ def find_subject(q: Quantity, sentence: Sentence, context: str, rules: Rules,
                 counted = fold_counted(words[-1], rules)
     if uclass in ("percent", "percentage point"):
         name = _nearest_name(text, qs, qe, rules, places)
-        if not counted or counted in ("voters", "respondents", "share", "people", "vote",
-                                      "support", "points", "point"):
+        if not counted or counted.endswith("ed") or counted in (
+                "voters", "respondents", "share", "people", "vote", "support", "points", "point"):
             counted = "share"
         if name:
             whose = name
@@ -287,24 +298,21 @@ def _money_word(text: str, qs: int, after: list[Token], rules: Rules) -> str:
 
 
 def _nearest_name(text: str, qs: int, qe: int, rules: Rules, places: list[Place]) -> str:
-    """The proper name closest to a figure in its clause: whose share a percentage is."""
-    left = max(text.rfind(c, 0, qs) for c in ",;:")
-    right_candidates = [i for i in (text.find(c, qe) for c in ",;:.") if i >= 0]
-    right = min(right_candidates) if right_candidates else len(text)
-    best: tuple[int, str] | None = None
-    for t in tokens(text, left + 1, right):
-        if not (t.is_cap and t.is_word) or t.lower in rules.name_stopwords or t.lower in rules.phrase_stoppers:
+    """The name a percentage belongs to: "Voss drew 46%", "Adeyemi on 41%", "gave Voss 46%",
+    "46% for Voss", "and Adeyemi 41%". Empty when no name stands in such a place."""
+    for m in (_NAME_BEFORE.search(text, max(0, qs - 80), qs), _NAME_AFTER.match(text, qe),
+              _NAME_POSSESSIVE.search(text, max(0, qs - 80), qs)):
+        if m is None:
             continue
-        if t.lower in rules.counted or t.lower in rules.money_words:
-            continue  # a capitalised common noun opening the sentence: "Households face..."
-        if any(p.start <= t.start < p.end for p in places):
+        name = m.group("name")
+        low = name.lower()
+        if low in rules.name_stopwords or low in rules.phrase_stoppers or low in rules.counted \
+                or low in rules.money_words:
             continue
-        dist = qs - t.end if t.end <= qs else t.start - qe
-        if dist < 0:
+        if any(p.start <= m.start("name") < p.end for p in places):
             continue
-        if best is None or dist < best[0]:
-            best = (dist, strip_possessive(t.text).lower())
-    return best[1] if best else ""
+        return strip_possessive(name).lower()
+    return ""
 
 
 def _whose_after(text: str, rest: list[Token], places: list[Place]) -> str:
@@ -363,7 +371,8 @@ def _scope(text: str, rest: list[Token], qs: int, rules: Rules, places: list[Pla
     window = text[qs: clause_end.start() if clause_end else qs + 80]
     tm = rules.time_pattern.search(window[:120])
     if tm and not _YEAR.fullmatch(tm.group(0)):
-        parts.append(tm.group(0).strip())
+        # "on Saturday" and "Saturday's march" name one time: keep the time, not its preposition
+        parts.append(_TIME_PREP.sub("", tm.group(0).strip()))
     left = _TRAILING_DET.sub("", text[max(0, qs - 40):qs].lower())
     if any(left.endswith(marker) for marker in rules.earlier_markers) or \
             _FROM_END.search(left) and _CHANGE_BEFORE.search(text, max(0, qs - 60), qs):
