@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -108,6 +109,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("interrupted: stopped before writing new reports; the previous reports are kept")
         return 130
+    except BrokenPipeError:  # "numcheck run ... | head": the reader has gone, nothing is lost
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        except OSError:
+            pass
+        return EXIT_OK
 
 
 def _dispatch(args: argparse.Namespace) -> int:

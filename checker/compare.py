@@ -82,8 +82,10 @@ def _reason(kind: str, a: Claim, b: Claim, why: str) -> str:
         if sim >= REWRITE_SIMILARITY:
             text += (f"; the two sentences are near-identical rewrites of each other "
                      f"(similarity {sim:.2f}), so one may be a copying or spinning error")
-    elif kind == "conflict":
+    elif kind == "conflict" and (a.claimant == b.claimant or not (a.claimant and b.claimant)):
         text += "; the article contradicts itself"
+    elif kind == "conflict":
+        text += "; the article quotes rival figures"
     return text
 
 

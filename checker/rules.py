@@ -117,6 +117,7 @@ class Rules:
     clause_words: frozenset[str]
     name_stopwords: frozenset[str]
     not_claimant_starts: frozenset[str]
+    place_nouns: frozenset[str]
     verb_counted: dict[str, str]
     money_words: dict[str, str]
     places: dict[str, tuple[str, str]]  # surface -> (key, kind)
@@ -442,7 +443,7 @@ def _load(dirs: tuple[Path, ...]) -> Rules:
     words = _read_toml("words.toml", dirs)
     word_keys = {"phrase_stoppers", "counted_modifiers", "clause_breakers", "pronouns",
                  "claimant_trailers", "auxiliaries", "clause_words", "name_stopwords",
-                 "not_claimant_starts"}
+                 "not_claimant_starts", "place_nouns"}
     _check_keys("words.toml", words, word_keys, word_keys)
 
     attr = _read_toml("attribution.toml", dirs)
@@ -495,6 +496,7 @@ def _load(dirs: tuple[Path, ...]) -> Rules:
         name_stopwords=lower_set("words.toml name_stopwords", words["name_stopwords"]),
         not_claimant_starts=lower_set("words.toml not_claimant_starts",
                                       words["not_claimant_starts"]),
+        place_nouns=lower_set("words.toml place_nouns", words["place_nouns"]),
         verb_counted={k.lower(): v for k, v in subj["verb_counted"].items()},
         money_words={k.lower(): v for k, v in subj["money_words"].items()},
         places=places,

@@ -355,8 +355,12 @@ def _scope(text: str, rest: list[Token], qs: int, rules: Rules, places: list[Pla
                 start = name[0].start
                 country = any(p.start == start and p.kind in ("country", "demonym")
                               for p in places)
+                place_noun = j < len(rest) and rest[j].lower in rules.place_nouns
+                if place_noun:
+                    name.append(rest[j])  # "the North Quay terminal"
+                    j += 1
                 label = " ".join(strip_possessive(n.text) for n in name)
-                modifier = (j < len(rest) and rest[j].is_word
+                modifier = (not place_noun and j < len(rest) and rest[j].is_word
                             and rest[j].lower not in rules.phrase_stoppers)
                 if not country and not modifier and not rules.time_pattern.fullmatch(label):
                     parts.append(label)
