@@ -118,6 +118,7 @@ class Rules:
     name_stopwords: frozenset[str]
     not_claimant_starts: frozenset[str]
     place_nouns: frozenset[str]
+    counter_prefixes: tuple[str, ...]
     verb_counted: dict[str, str]
     money_words: dict[str, str]
     places: dict[str, tuple[str, str]]  # surface -> (key, kind)
@@ -426,7 +427,7 @@ def _load(dirs: tuple[Path, ...]) -> Rules:
     subj = _read_toml("subjects.toml", dirs)
     subj_keys = {"reference_words", "reference_defaults", "running_tallies", "earlier_markers",
                  "forecast_markers", "scope_prepositions", "whose_prepositions",
-                 "generic_counted", "verb_counted", "money_words", "time_pattern"}
+                 "generic_counted", "verb_counted", "money_words", "time_pattern", "counter_prefixes"}
     _check_keys("subjects.toml", subj, subj_keys, subj_keys)
     if not isinstance(subj["time_pattern"], str):
         raise RulesError("subjects.toml time_pattern: expected a regex string")
@@ -497,6 +498,7 @@ def _load(dirs: tuple[Path, ...]) -> Rules:
         not_claimant_starts=lower_set("words.toml not_claimant_starts",
                                       words["not_claimant_starts"]),
         place_nouns=lower_set("words.toml place_nouns", words["place_nouns"]),
+        counter_prefixes=_str_list("subjects.toml counter_prefixes", subj["counter_prefixes"]),
         verb_counted={k.lower(): v for k, v in subj["verb_counted"].items()},
         money_words={k.lower(): v for k, v in subj["money_words"].items()},
         places=places,

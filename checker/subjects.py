@@ -249,22 +249,24 @@ def _reference_left(text: str, qs: int, before: list[Token], rules: Rules,
 
 def _verb_counted(text: str, qs: int, rest: list[Token], rules: Rules) -> str:
     """What a generic count counts, from the verb after it or right before the figure."""
-    words = [t.lower for t in rest[:8] if t.is_word]
-    full = list(words)
+    full = [t.lower for t in rest[:8] if t.is_word]
+    words = list(full)
     while words and words[0] in rules.auxiliaries:  # "had been taken to hospital", "are still"
         words.pop(0)
-    for cand in (full, words):
-        for n in (3, 2, 1):
-            phrase = " ".join(cand[:n])
-            if phrase in rules.verb_counted:
-                return rules.verb_counted[phrase]
-    for skip in range(min(5, len(words))):  # "31 people were killed", "X and Y marched"
-        if skip and words[skip - 1] in rules.clause_words:
+    # the verb right after the noun (with or without auxiliaries), then a little further on
+    # ("31 people were killed", "X and their families marched"), up to a new clause
+    tries = [(full, 0), (words, 0)] + [(words, k) for k in range(1, min(5, len(words)))]
+    for cand, skip in tries:
+        if skip and cand[skip - 1] in rules.clause_words:
             break
         for n in (3, 2, 1):
-            phrase = " ".join(words[skip:skip + n])
+            phrase = " ".join(cand[skip:skip + n])
             if phrase in rules.verb_counted:
-                return rules.verb_counted[phrase]
+                key = rules.verb_counted[phrase]
+                obj = cand[skip + n:skip + n + 3]  # "attended a counter-demonstration"
+                if any(w.startswith(p) and w != p for w in obj for p in rules.counter_prefixes):
+                    return f"counter-{key}"
+                return key
     before = [t.lower for t in tokens(text, max(0, qs - 40), qs) if t.is_word][-2:]
     for w in reversed(before):
         if w in rules.verb_counted:
