@@ -1,0 +1,131 @@
+"""Find figures fast: scan a text once for cheap anchors (digits and number words) and run
+the expensive patterns only in the windows around them.
+
+Every figure the quantity pattern can match holds a digit or a number word, and no
+match reaches further than ``BACK`` characters before its anchor (a hedge, a currency
+and "between" at most) or ``AHEAD`` after it. So searching in those windows finds the
+same matches as scanning the whole text, at a fraction of the cost on ordinary prose.
+Non-claim patterns (dates, designations...) only matter where they cover a figure, so
+they too run only in the merged windows around the anchors.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any
+
+import regex
+
+from .rules import Rules
+
+BACK = 80      # farthest a figure's match starts before its anchor ("not anywhere near US$ ")
+AHEAD = 400    # farthest a figure's match ends after its anchor (ranges, units, post-hedges)
+MARGIN = 160   # window kept on each side of an anchor for the non-claim patterns
+
+
+@lru_cache(maxsize=8)
+def _anchor_pattern(rules: Rules) -> Any:
+    """Digits, or the start of a word that begins like a number word ("ten", "dozens")."""
+    words: set[str] = set()
+    for table in (rules.units, rules.tens, rules.scales, rules.collectives, rules.fractions):
+        words.update(w.lower() for w in table)
+    for group in (*rules.vague, *rules.multipliers):
+        for phrase in group.words:
+            words.update(phrase.lower().split())
+    words.update(k for k in rules.suffixes if len(k) > 1)
+    alt = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True) if w.isalpha()
+                   and len(w) > 1)
+    return regex.compile(rf"\d|[\u00BC-\u00BE\u2150-\u215E]|\b(?:{alt})", regex.IGNORECASE)
+
+
+@lru_cache(maxsize=8)
+def _starters(rules: Rules) -> frozenset[str]:
+    """First words of what may stand before a figure in its match: hedges, "between"."""
+    out = {"between", "from", "minus", "negative", "plus", "positive"}
+    for sym in rules.currency_symbols:  # "Rs. 500", "US$ 3m", "USD 4bn"
+        lead = regex.match(r"[^\W\d_]+", sym)
+        if lead:
+            out.add(lead.group(0).lower())
+    for h in rules.hedges:
+        for w in h.words:
+            first = w.split()[0].lower() if w.split() else ""
+            if first.isalpha():
+                out.add(first)
+    return frozenset(out)
+
+
+_TOKEN_START = regex.compile(r"(?<![\w])\w|[^\w\s]")
+
+
+def anchors(text: str, rules: Rules) -> list[int]:
+    """Where figures may stand in ``text``: the start of every digit run and number word."""
+    out: list[int] = []
+    last = -2
+    for m in _anchor_pattern(rules).finditer(text):
+        s = m.start()
+        if s != last + 1 or not text[s].isdigit():  # one anchor per run of digits
+            out.append(s)
+        last = m.end() - 1
+    return out
+
+
+def iter_matches(pattern: Any, text: str, spots: list[int], rules: Rules) -> Iterator[Any]:
+    """The matches ``pattern.finditer(text)`` would give, tried only where they can start:
+    at a spot, at a sign or symbol just before it, or at a word before it that can open a
+    figure's match (a hedge, "between", a currency code)."""
+    end = 0
+    n = len(text)
+    starters = _starters(rules)
+    for a in spots:
+        if a < end:
+            continue
+        stop = min(n, a + AHEAD)
+        found = None
+        for t in _TOKEN_START.finditer(text, max(end, a - BACK), a + 1):
+            s = t.start()
+            if s < a:
+                ch = text[s]
+                if ch.isalpha():
+                    word = _WORD.match(text, s)
+                    w = word.group(0) if word else ""
+                    if w.lower() not in starters and not w.isupper():
+                        continue
+                elif ch.isdigit():
+                    continue
+            m = pattern.match(text, s, stop)
+            if m is not None and m.end() > a:
+                found = m
+                break
+        if found is None:
+            continue
+        yield found
+        end = found.end() if found.end() > found.start() else found.end() + 1
+
+
+_WORD = regex.compile(r"\w+")
+
+
+def windows(text: str, spots: list[int], margin: int = MARGIN) -> list[tuple[int, int]]:
+    """The merged windows of ``margin`` characters around each spot."""
+    out: list[tuple[int, int]] = []
+    n = len(text)
+    for a in spots:
+        s, e = max(0, a - margin), min(n, a + margin)
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def nonclaim_spans(text: str, rules: Rules, spots: list[int]) -> list[tuple[int, int, str]]:
+    """Every non-claim match in the windows around ``spots``, sorted by start."""
+    out: list[tuple[int, int, str]] = []
+    wins = windows(text, spots)
+    for nc in rules.non_claims:
+        for s, e in wins:
+            for m in nc.pattern.finditer(text, s, e):
+                if m.end() > m.start():
+                    out.append((m.start(), m.end(), nc.reason))
+    out.sort()
+    return out
