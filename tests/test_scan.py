@@ -1,0 +1,59 @@
+"""The windowed scan finds exactly what a scan of the whole text finds."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from checker import scan
+from checker.documents import read_inputs
+from checker.model import Document
+from checker.quantities import _compile, _spans
+
+ROOT = Path(__file__).resolve().parent.parent
+TEXTS = [d.text for d in read_inputs([str(ROOT / "tests" / "stories"), str(ROOT / "examples")])
+         if isinstance(d, Document)]
+
+PIECES = ["about", "some", "more than", "between", "and", "to", "-", "3,000", "12", "1.5",
+          "$", "£", "US$", "Rs.", "minus", "two", "hundred", "thousands", "of", "troops",
+          "%", "per cent", "June", "19,", "2024", "F-16", "Route", "66", "at", "3pm", "in",
+          "the", "past", "years", "½", "a", "dozen", "nowhere near", "or", "so", " ", ", ",
+          ". ", "\n", "bn", "m", "km", "people", "said", "'s", "(", ")"]
+
+
+def _both(text: str, rules) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:  # type: ignore[no-untyped-def]
+    pattern = _compile(rules).pattern
+    full = [(m.start(), m.end()) for m in pattern.finditer(text)]
+    spots = scan.anchors(text, rules)
+    fast = [(m.start(), m.end()) for m in scan.iter_matches(pattern, text, spots, rules)]
+    return full, fast
+
+
+@pytest.mark.parametrize("i", range(len(TEXTS)))
+def test_windowed_matches_equal_full_scan_on_articles(i: int, rules) -> None:  # type: ignore[no-untyped-def]
+    """On every fixture article the windowed matches are the full scan's matches."""
+    full, fast = _both(TEXTS[i], rules)
+    assert fast == full
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map(" ".join))
+def test_windowed_matches_equal_full_scan_on_any_mix(text: str) -> None:
+    """On texts made of figure-like pieces the windowed matches are the full scan's."""
+    from checker.rules import load_rules
+
+    full, fast = _both(text, load_rules())
+    assert fast == full
+
+
+def test_nonclaims_in_windows_cover_what_full_scan_covers(rules) -> None:  # type: ignore[no-untyped-def]
+    """Every figure a full non-claim scan rejects, the windowed scan rejects too."""
+    for text in TEXTS:
+        spots = scan.anchors(text, rules)
+        full = _spans(text, rules)
+        fast = set(scan.nonclaim_spans(text, rules, spots))
+        for m in _compile(rules).pattern.finditer(text):
+            covering = {s for s in full if s[0] <= m.start() and m.end() <= s[1]}
+            assert covering <= fast or not covering, text[m.start():m.end()]
