@@ -20,13 +20,14 @@ from .pipeline import RunResult, run_pipeline
 from .reports import summary, write_reports
 from .rules import RulesError, load_rules
 
-EXIT_OK, EXIT_SKIPPED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 EPILOG = """exit status:
   0  every input was read
   1  some inputs were skipped (each named on stderr and in skipped.csv);
      the reports for the rest were written
   2  usage error, or nothing readable
+  130 interrupted (Ctrl-C): the previous reports are left whole
 """
 
 
@@ -83,11 +84,18 @@ def _run(args: argparse.Namespace) -> tuple[RunResult | None, int]:
         what = "warning" if item.reason.startswith("truncated") else "skipped"
         _err(f"{what} {item.path}: {item.reason}")
 
+    result = RunResult()
     try:
-        result = run_pipeline(args.inputs, rules, max_bytes=args.max_bytes, on_skip=on_skip)
+        run_pipeline(args.inputs, rules, max_bytes=args.max_bytes, on_skip=on_skip,
+                     result=result)
     except InputError as exc:
         _err(str(exc))
         return None, EXIT_USAGE
+    except KeyboardInterrupt:
+        _err(f"interrupted after reading {len(result.documents)} articles "
+             f"({len(result.claims)} claims, {len(result.skipped)} skipped); no reports "
+             f"written, the previous reports are kept")
+        return None, EXIT_INTERRUPTED
     if not result.documents:
         _err("nothing readable in the inputs")
         return result, EXIT_USAGE
@@ -108,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _dispatch(args)
     except KeyboardInterrupt:
         _err("interrupted: stopped before writing new reports; the previous reports are kept")
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # "numcheck run ... | head": the reader has gone, nothing is lost
         try:
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
@@ -124,7 +132,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "report":
         return run_report_command(args)
     result, status = _run(args)
-    if result is None or status == EXIT_USAGE:
+    if result is None or status in (EXIT_USAGE, EXIT_INTERRUPTED):
         return status
     if args.command == "run":
         out = Path(args.out)

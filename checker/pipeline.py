@@ -23,9 +23,13 @@ class RunResult:
 
 
 def run_pipeline(paths: Sequence[str], rules: Rules, max_bytes: int | None = None,
-                 on_skip: object = None) -> RunResult:
-    """Read every input, extract claims and compare them; bad inputs are recorded."""
-    result = RunResult()
+                 on_skip: object = None, result: RunResult | None = None) -> RunResult:
+    """Read every input, extract claims and compare them; bad inputs are recorded.
+
+    ``result`` is filled as the run goes, so that a caller interrupted halfway can say how
+    far it got.
+    """
+    result = result if result is not None else RunResult()
     for item in read_inputs(paths, max_bytes=max_bytes):
         if isinstance(item, Skipped):
             if item.reason.startswith(TRUNCATED):

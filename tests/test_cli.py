@@ -55,3 +55,30 @@ def test_readme_documents_every_command_and_option() -> None:
                 if opt.startswith("--") and opt != "--help":
                     assert opt in readme, f"{name} {opt}"
     assert re.search(r"make demo", readme) and re.search(r"make test", readme)
+
+
+def test_ctrl_c_says_how_far_it_got(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl-C in the middle of a run: exit 130, one line saying how far it got, old reports kept."""
+    import checker.pipeline as pipeline
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(3):
+        (src / f"a{i}.txt").write_text("Police said 2,000 people marched.", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "report.md").write_text("old report\n", encoding="utf-8")
+    real = pipeline.extract_claims
+    calls = {"n": 0}
+
+    def interrupting(doc, rules):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt
+        return real(doc, rules)
+
+    monkeypatch.setattr(pipeline, "extract_claims", interrupting)
+    assert main(["run", str(src), "--out", str(out)]) == 130
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "interrupted after reading 2 articles" in err[0]
+    assert (out / "report.md").read_text(encoding="utf-8") == "old report\n"
