@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: demo test bench accuracy lint clean install
+.PHONY: demo test bench accuracy lint clean install screenshots
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -32,6 +32,9 @@ accuracy: $(STAMP)
 
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/bench.py
+
+screenshots: $(STAMP)
+	$(BIN)/python bench/screenshots.py
 
 lint: $(TEST_STAMP)
 	$(BIN)/pip install --quiet ruff mypy

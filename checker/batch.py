@@ -26,8 +26,10 @@ from . import store
 from .compare import compare_claims
 from .documents import TRUNCATED, InputError, read_inputs
 from .engine import EngineError, default_jobs, run_engine
+from .html_report import SubjectView, render_html
 from .model import Claim, Conflict, Document, Skipped
-from .reports import claims_table, conflicts_table, render_markdown, write_atomic
+from .reports import (_mode_for, claims_table, conflicts_table, csv_text, render_markdown,
+                      write_atomic)
 from .rules import DEFAULT_RULES_DIR, Rules, RulesError, load_rules
 from .stories import StoryIndex, StoryProfile
 
@@ -227,6 +229,7 @@ def run_batch(inputs: Sequence[str], db: sqlite3.Connection, *, rules_dir: str |
         n["n_pruned"] = len(gone)
     n["n_new_conflicts"], n["n_resolved"] = recompute_conflicts(
         db, run_id, store.dirty_groups(db), rules)
+    store.refresh_status(db, run_id)
     n["n_skipped"] = len(res.skipped)
     store.finish_run(db, run_id, n)
     res.seconds = time.perf_counter() - t0
@@ -263,6 +266,7 @@ class _AtomicText:
     def __exit__(self, kind: object, value: object, tb: object) -> None:
         self.fh.close()
         if kind is None:
+            os.chmod(self.tmp, _mode_for(self.path))  # mkstemp's 0600 would hide the report
             os.replace(self.tmp, self.path)
         else:
             os.unlink(self.tmp)
@@ -281,13 +285,18 @@ def _chunks(items: Iterable[Claim], size: int) -> Iterator[list[Claim]]:
 
 def write_store_reports(db: sqlite3.Connection, out: Path, since_run: int | None = None,
                         header: str = "") -> dict[str, int]:
-    """claims.csv, conflicts.csv and report.md from the store, streamed.
+    """claims.csv, conflicts.csv, report.md and report.html from the store, streamed.
 
-    With ``since_run``: only the conflicts first flagged since that run, and the claims written
-    since then or taking part in one of those conflicts (flags refer to those conflicts).
-    report.md has a section per story with conflicts, in the format of ``numcheck run``.
+    Review decisions apply: a dismissed pair is left out (while its figures are unchanged),
+    every other pair carries its status (new, open, reopened, confirmed, follow-up) in report.md
+    and report.html. With ``since_run``: only the pairs first flagged since that run or
+    reopened, and the claims written since then or taking part in one of those pairs (flags
+    refer to those pairs). report.md has a section per story with pairs, in the format of
+    ``numcheck run``; report.html the same stories, with a picture per subject.
     """
-    conflicts = list(store.iter_conflicts(db, since_run))
+    reviewed = list(store.iter_review(db, since_run))
+    conflicts = [c for _, _, c in reviewed]
+    status = {(c.claim_a, c.claim_b, c.kind): st for _, st, c in reviewed}
     by_claim: dict[str, list[Conflict]] = defaultdict(list)
     for c in conflicts:
         by_claim[c.claim_a].append(c)
@@ -299,34 +308,67 @@ def write_store_reports(db: sqlite3.Connection, out: Path, since_run: int | None
                                           ROWS_PER_CSV_CHUNK)):
             mine = list({id(c): c for cl in chunk for c in by_claim.get(cl.claim_id, [])}
                         .values())
-            fh.write(claims_table(chunk, mine).to_csv(index=False, header=i == 0))
+            fh.write(csv_text(claims_table(chunk, mine), header=i == 0))
             n_claims += len(chunk)
             for cl in chunk:
                 if cl.claim_id in by_claim:
                     flagged[cl.story].append(cl)
         if n_claims == 0:
-            fh.write(claims_table([], []).to_csv(index=False))
+            fh.write(csv_text(claims_table([], [])))
     with _AtomicText(out / "conflicts.csv") as fh:
-        fh.write(conflicts_table(conflicts).to_csv(index=False))
+        fh.write(csv_text(conflicts_table(conflicts)))
     story_of = {c.claim_id: s for s, cl in flagged.items() for c in cl}
     n_conf = sum(c.kind == "conflict" for c in conflicts)
-    lines = [header or "# numcheck report", "",
-             f"{n_claims} claims, {n_conf} conflicts, {len(conflicts) - n_conf} scope "
-             f"differences, in {len(flagged)} stories.", ""]
+    summary = (f"{n_claims} claims, {n_conf} conflicts, {len(conflicts) - n_conf} scope "
+               f"differences, in {len(flagged)} stories.")
+    lines = [header or "# numcheck report", "", summary, ""]
     story_conf: dict[str, list[Conflict]] = defaultdict(list)
     for c in conflicts:
         story_conf[story_of.get(c.claim_a, "")].append(c)
     order = sorted(flagged, key=lambda s: (-sum(c.kind == "conflict" for c in story_conf[s]), s))
+    more = ""
     if len(order) > REPORT_STORIES:
-        lines += [f"The {REPORT_STORIES} stories with most conflicts follow; the other "
-                  f"{len(order) - REPORT_STORIES} are in claims.csv and conflicts.csv.", ""]
+        more = (f"The {REPORT_STORIES} stories with most conflicts follow; the other "
+                f"{len(order) - REPORT_STORIES} are in claims.csv and conflicts.csv.")
+        lines += [more, ""]
+    parts: list[tuple[str, list[SubjectView]]] = []
     for s in order[:REPORT_STORIES]:
-        md = render_markdown(claims_table(flagged[s], story_conf[s]),
-                             conflicts_table(story_conf[s]), 0)
+        fdf = conflicts_table(story_conf[s])
+        fdf["status"] = [status.get((c.claim_a, c.claim_b, c.kind), "")
+                         for c in story_conf[s]]
+        md = render_markdown(claims_table(flagged[s], story_conf[s]), fdf, 0)
         body = md.split("\n", 4)[-1]  # drop render_markdown's title and summary line
-        lines += [f"## Story {s}", "", body.replace("\n## ", "\n### ").lstrip("\n")]
+        lines += [f"## Story {s}", "", ("\n" + body).replace("\n## ", "\n### ").lstrip("\n")]
+        parts.append((f"Story {s}", _story_views(db, s, story_conf[s], status)))
     write_atomic(out / "report.md", "\n".join(lines).rstrip() + "\n")
+    title, _, notes = (header or "# numcheck report").partition("\n\n")
+    write_atomic(out / "report.html", render_html(
+        title.lstrip("# "), summary, parts, notes=[x for x in (notes.replace("`", ""), more) if x]))
     return {"claims": n_claims, "conflicts": n_conf, "scope": len(conflicts) - n_conf}
+
+
+def _story_views(db: sqlite3.Connection, story: str, conflicts: Sequence[Conflict],
+                 status: dict[tuple[str, str, str], str]) -> list[SubjectView]:
+    """The subjects of a story that have flagged pairs, with all the group's claims (so the
+    picture shows the figures that agree too), conflicts first."""
+    by_subject: dict[str, list[Conflict]] = defaultdict(list)
+    for c in conflicts:
+        by_subject[c.subject].append(c)
+    views = []
+    for subject, pairs in by_subject.items():
+        claims = sorted(store.group_claims(db, story, subject),
+                        key=lambda c: (c.doc_id, c.start, c.end, c.claim_id))
+        views.append(SubjectView(subject, claims, pairs, status))
+    views.sort(key=lambda v: (-v.n_conflicts, -v.n_scope, v.label))
+    return views
+
+
+def review_line(db: sqlite3.Connection) -> str:
+    """The review counts of the store's flagged pairs, in one line."""
+    k = store.review_counts(db)
+    return (f"review: {k['new']} new, {k['confirmed']} confirmed, {k['dismissed']} dismissed "
+            f"(not shown), {k['open'] + k['reopened']} open ({k['reopened']} reopened: a figure "
+            f"changed since it was decided), {k['follow-up']} follow-up")
 
 
 def _nightly_header(db: sqlite3.Connection, res: BatchResult) -> str:
@@ -341,7 +383,8 @@ def _nightly_header(db: sqlite3.Connection, res: BatchResult) -> str:
             f"{n['n_new_conflicts']} new flagged pairs, {n['n_resolved']} no longer flagged. "
             f"The store holds {store.count(db, 'documents')} articles, "
             f"{store.count(db, 'claims')} claims, {store.count(db, 'conflicts')} flagged pairs "
-            f"(`numcheck report` for the whole picture). Flags below refer to new pairs only.")
+            f"(`numcheck report` for the whole picture). Flags below refer to new and reopened "
+            f"pairs only; dismissed pairs are not shown.\n\n{review_line(db)}")
 
 
 def run_batch_command(args: argparse.Namespace) -> int:
@@ -388,6 +431,7 @@ def run_batch_command(args: argparse.Namespace) -> int:
               f"{n['n_unchanged']} unchanged, {n['n_pruned']} pruned), {n['n_claims']} new "
               f"claims, {n['n_new_conflicts']} new flagged pairs, {n['n_resolved']} resolved, "
               f"in {res.seconds:.1f} s")
+        print(review_line(db))
         print(f"reports of what is new written to {out}/ ({written['conflicts']} conflicts, "
               f"{written['scope']} scope differences)")
     return EXIT_SKIPPED if res.skipped else EXIT_OK
@@ -408,7 +452,7 @@ def run_report_command(args: argparse.Namespace) -> int:
     n_stories = db.execute("SELECT COUNT(DISTINCT story) FROM documents").fetchone()[0]
     try:
         w = write_store_reports(db, out, None, f"# numcheck report\n\n{n_docs} articles in "
-                                               f"{n_stories} stories.")
+                                               f"{n_stories} stories.\n\n{review_line(db)}")
     except OSError as exc:
         _err(f"cannot write reports to {out}: {exc}")
         return EXIT_USAGE
@@ -417,9 +461,11 @@ def run_report_command(args: argparse.Namespace) -> int:
               f"{w['conflicts']} conflicts, {w['scope']} scope differences")
         for row in db.execute("SELECT c.subject, c.figure_a, c.figure_b, c.claimant_a, "
                               "c.source_a, c.claimant_b, c.source_b, c.story FROM conflicts c "
-                              "WHERE kind = 'conflict' ORDER BY story, subject, seq LIMIT 8"):
+                              "WHERE kind = 'conflict' AND status != 'dismissed' "
+                              "ORDER BY story, subject, seq LIMIT 8"):
             print(f"  [{row[7]}] {row[0]}: {row[1]} ({row[3] or row[4]}) vs {row[2]} "
                   f"({row[5] or row[6]})")
-        print(f"reports written to {out}/ (claims.csv, conflicts.csv, report.md)")
+        print(review_line(db))
+        print(f"reports written to {out}/ (claims.csv, conflicts.csv, report.md, report.html)")
     return EXIT_OK
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .batch import add_batch_commands, run_batch_command, run_report_command
+from .review import add_review_command, run_review_command
 from .documents import InputError
 from .evaluate import GoldError, format_score, score
 from .model import Skipped
@@ -62,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="gold folder with claims.csv and conflicts.csv")
     ev.add_argument("--json", action="store_true", help="print the metrics as JSON")
     add_batch_commands(sub)
+    add_review_command(sub)
     return p
 
 
@@ -127,6 +129,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     """Run one subcommand."""
+    if args.command == "review":
+        return run_review_command(args)
     if args.command == "batch":
         return run_batch_command(args)
     if args.command == "report":

@@ -200,6 +200,11 @@ def _plain(text: object) -> str:
     return _CONTROL.sub("", _MD_BREAKS.sub(" ", str(text)))
 
 
+def _n(count: int, noun: str) -> str:
+    """ "1 conflict", "3 conflicts"."""
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
 def subject_label(subject: str) -> str:
     """A readable label for a subject key: "troops (north korea)"."""
     counted, _, rest = subject.partition("|")
@@ -220,7 +225,7 @@ def render_markdown(claims_df: pd.DataFrame, conflicts_df: pd.DataFrame, n_docs:
     subjects = claims_df[claims_df["counted"] != ""]["subject"].unique() if len(claims_df) else []
     lines = ["# numcheck report", "",
              f"{n_docs} articles, {len(claims_df)} claims, {len(subjects)} subjects, "
-             f"{n_conf} conflicts, {n_scope} scope differences.", ""]
+             f"{_n(n_conf, 'conflict')}, {_n(n_scope, 'scope difference')}.", ""]
     if skipped:
         lines += [f"{len(skipped)} inputs skipped: " +
                   "; ".join(f"{_md(s.path)} ({_md(s.reason)})" for s in skipped[:20]), ""]
@@ -235,7 +240,8 @@ def render_markdown(claims_df: pd.DataFrame, conflicts_df: pd.DataFrame, n_docs:
     for negk, negs, label, subj, sub_conf in order:
         rows = claims_df[claims_df["subject"] == subj]
         lines += [f"## {_md(label)}", "",
-                  f"{-negk} conflicts, {-negs} scope differences, {len(rows)} claims.", "",
+                  f"{_n(-negk, 'conflict')}, {_n(-negs, 'scope difference')}, "
+                  f"{_n(len(rows), 'claim')}.", "",
                   "| figure | low | high | qualifier | scope | source | claimant | flag |",
                   "|---|---|---|---|---|---|---|---|"]
         for r in rows.itertuples():
@@ -250,8 +256,10 @@ def render_markdown(claims_df: pd.DataFrame, conflicts_df: pd.DataFrame, n_docs:
         if len(sub_conf):
             lines += ["", "Flagged pairs:", ""]
             for r in sub_conf.itertuples():
-                lines.append(f"- **{_md(r.kind)}** {_md(r.figure_a)} vs {_md(r.figure_b)}: "
-                             f"{_md(r.reason)}")
+                # a review status, when the table has one (reports from a store)
+                status = f" ({_md(r.status)})" if getattr(r, "status", "") else ""
+                lines.append(f"- **{_md(r.kind)}**{status} {_md(r.figure_a)} vs "
+                             f"{_md(r.figure_b)}: {_md(r.reason)}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -265,12 +273,16 @@ def skipped_table(skipped: Sequence[Skipped]) -> pd.DataFrame:
 def write_reports(out_dir: Path, claims: Sequence[Claim], conflicts: Sequence[Conflict],
                   n_docs: int, skipped: Sequence[Skipped] = ()) -> tuple[pd.DataFrame,
                                                                         pd.DataFrame]:
-    """Write claims.csv, conflicts.csv, report.md (and skipped.csv) into ``out_dir``."""
+    """Write claims.csv, conflicts.csv, report.md, report.html (and skipped.csv) into
+    ``out_dir``."""
     cdf = claims_table(claims, conflicts)
     fdf = conflicts_table(conflicts)
     write_atomic(out_dir / "claims.csv", csv_text(cdf))
     write_atomic(out_dir / "conflicts.csv", csv_text(fdf))
     write_atomic(out_dir / "report.md", render_markdown(cdf, fdf, n_docs, skipped))
+    # Imported here: html_report builds on this module (subject_label).
+    from .html_report import run_html
+    write_atomic(out_dir / "report.html", run_html(claims, conflicts, n_docs, skipped))
     write_atomic(out_dir / "skipped.csv", csv_text(skipped_table(skipped)))
     return cdf, fdf
 
@@ -282,7 +294,7 @@ def summary(claims_df: pd.DataFrame, conflicts_df: pd.DataFrame, n_docs: int,
     n_scope = len(conflicts_df) - n_conf
     lines = [f"numcheck: {n_docs} articles, {len(claims_df)} claims, "
              f"{claims_df['subject'].nunique() if len(claims_df) else 0} subjects, "
-             f"{n_conf} conflicts, {n_scope} scope differences"
+             f"{_n(n_conf, 'conflict')}, {_n(n_scope, 'scope difference')}"
              + (f", {len(skipped)} inputs skipped" if skipped else "")]
     if n_conf:
         lines.append("conflicts:")
@@ -293,5 +305,6 @@ def summary(claims_df: pd.DataFrame, conflicts_df: pd.DataFrame, n_docs: int,
                                 f"({r.claimant_b or r.source_b})"))
         if len(conf) > limit:
             lines.append(f"  ... and {len(conf) - limit} more in conflicts.csv")
-    lines.append(f"reports written to {out_dir}/ (claims.csv, conflicts.csv, report.md)")
+    lines.append(f"reports written to {out_dir}/ (claims.csv, conflicts.csv, report.md, "
+                 "report.html)")
     return "\n".join(lines)

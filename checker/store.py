@@ -12,16 +12,17 @@ import hashlib
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .model import Claim, Conflict, Document
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Each entry migrates from version i to i + 1; a new version appends a step, never edits one.
-_MIGRATIONS: list[str] = [
+# A step is SQL, or a function for a step that needs Python (hashes of stored rows).
+_MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     """
     CREATE TABLE documents (
         doc_id TEXT PRIMARY KEY,
@@ -76,7 +77,37 @@ _MIGRATIONS: list[str] = [
         n_resolved INTEGER NOT NULL DEFAULT 0
     );
     """,
+    lambda db: _migrate_review(db),
 ]
+
+DECISIONS = ("confirmed", "dismissed", "follow-up")
+# What a flagged pair shows as: undecided (new since the last run, or open), decided, or
+# reopened (decided, but one of its figures changed since).
+STATUSES = ("new", "open", "reopened") + DECISIONS
+_REVIEW_SQL = """
+    ALTER TABLE conflicts ADD COLUMN pair_key TEXT NOT NULL DEFAULT '';
+    ALTER TABLE conflicts ADD COLUMN figures TEXT NOT NULL DEFAULT '';
+    ALTER TABLE conflicts ADD COLUMN status TEXT NOT NULL DEFAULT 'open';
+    CREATE INDEX conflicts_status ON conflicts(status);
+    CREATE INDEX conflicts_pair ON conflicts(pair_key);
+    CREATE TABLE decisions (             -- the standing decision on a flagged pair
+        conflict_id TEXT PRIMARY KEY,    -- the pair decided (conflicts.conflict_id)
+        decision TEXT NOT NULL,          -- confirmed, dismissed, follow-up
+        note TEXT NOT NULL, reviewer TEXT NOT NULL,
+        decided_at TEXT NOT NULL,        -- ISO 8601, UTC
+        run_id INTEGER NOT NULL,         -- the last run of the store when it was decided
+        pair_key TEXT NOT NULL,          -- where the two figures stand, to follow a moved pair
+        figures TEXT NOT NULL,           -- the two figures when decided: a change reopens it
+        story TEXT NOT NULL, subject TEXT NOT NULL, kind TEXT NOT NULL,
+        figure_a TEXT NOT NULL, figure_b TEXT NOT NULL
+    );
+    CREATE INDEX decisions_pair ON decisions(pair_key);
+    CREATE TABLE decision_log (          -- every decision ever imported, oldest first
+        log_id INTEGER PRIMARY KEY, conflict_id TEXT NOT NULL, decision TEXT NOT NULL,
+        note TEXT NOT NULL, reviewer TEXT NOT NULL, decided_at TEXT NOT NULL,
+        run_id INTEGER NOT NULL, file TEXT NOT NULL
+    );
+"""
 
 CLAIM_FIELDS = ("claim_id", "doc_id", "story", "source", "published", "start", "end", "surface",
                 "value", "low", "high", "qualifier", "unit", "counted", "subject", "scope",
@@ -115,6 +146,51 @@ def conflict_id(c: Conflict) -> str:
     return hashlib.sha1(f"{c.claim_a}\x1f{c.claim_b}\x1f{c.kind}".encode()).hexdigest()[:16]
 
 
+@dataclass(frozen=True)
+class PairSide:
+    """What a decision needs of one claim of a pair: where it stands and its figure."""
+
+    doc_id: str
+    sentence: str
+    sentence_start: int
+    start: int
+    end: int
+    surface: str
+    low: float
+    high: float
+    unit: str
+
+
+def pair_identity(a: PairSide, b: PairSide, kind: str, subject: str) -> tuple[str, str]:
+    """(pair_key, figures) of a flagged pair.
+
+    ``pair_key`` says where the two figures stand: the document and the sentence around each
+    figure, without the figure. It stays the same when an edit elsewhere in the article moves
+    the figure (and so changes its claim id) and when the figure itself is edited.
+    ``figures`` is the two figures as written with their intervals: a decision holds while
+    they are unchanged.
+    """
+    sides = []
+    for c in (a, b):
+        s, e = c.start - c.sentence_start, c.end - c.sentence_start
+        around = c.sentence[:s] + "\x00" + c.sentence[e:] if 0 <= s <= e <= len(c.sentence) \
+            else c.sentence
+        sides.append((f"{c.doc_id}\x1f{around}", f"{c.surface}\x1f{c.low!r}\x1f{c.high!r}\x1f{c.unit}"))
+    sides.sort()
+    key = hashlib.sha1("\x1e".join([kind, subject] + [p for p, _ in sides]).encode(
+        "utf-8", "surrogatepass")).hexdigest()[:16]
+    figs = hashlib.sha1("\x1e".join(f for _, f in sides).encode(
+        "utf-8", "surrogatepass")).hexdigest()[:16]
+    return key, figs
+
+
+def _pair_claims(db: sqlite3.Connection, story: str, subject: str) -> dict[str, PairSide]:
+    """The stored claims of one group, as pair sides, by claim id."""
+    return {r[0]: PairSide(*r[1:]) for r in db.execute(
+        'SELECT claim_id, doc_id, sentence, sentence_start, start, "end", surface, low, high, '
+        "unit FROM claims WHERE story = ? AND subject = ?", (story, subject))}
+
+
 def open_store(path: str | Path) -> sqlite3.Connection:
     """Open (creating or migrating) the store; raise StoreError when it cannot be used."""
     try:
@@ -130,14 +206,37 @@ def open_store(path: str | Path) -> sqlite3.Connection:
                              f"({SCHEMA_VERSION}); upgrade numcheck")
         for step in range(version, SCHEMA_VERSION):
             with transaction(db):
-                for statement in _MIGRATIONS[step].split(";"):
-                    if statement.strip():
-                        db.execute(statement)
+                migration = _MIGRATIONS[step]
+                if callable(migration):
+                    migration(db)
+                else:
+                    _execute_script(db, migration)
                 db.execute("DELETE FROM schema_version")
                 db.execute("INSERT INTO schema_version VALUES (?)", (step + 1,))
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path}: {exc}") from exc
     return db
+
+
+def _execute_script(db: sqlite3.Connection, script: str) -> None:
+    """Run ``;``-separated statements inside the caller's transaction (executescript would
+    commit it)."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _migrate_review(db: sqlite3.Connection) -> None:
+    """Version 2: review decisions, and each pair's place and figures to apply them by."""
+    _execute_script(db, _REVIEW_SQL)
+    rows = db.execute("SELECT conflict_id, story, subject, kind, claim_a, claim_b "
+                      "FROM conflicts").fetchall()
+    for cid, story, subject, kind, a, b in rows:
+        found = _pair_claims(db, story, subject)
+        if a in found and b in found:
+            key, figs = pair_identity(found[a], found[b], kind, subject)
+            db.execute("UPDATE conflicts SET pair_key = ?, figures = ? WHERE conflict_id = ?",
+                       (key, figs, cid))
 
 
 class transaction:  # noqa: N801 - used as a statement: ``with transaction(db):``
@@ -271,25 +370,40 @@ def replace_group_conflicts(db: sqlite3.Connection, run_id: int,
                             groups: Sequence[tuple[str, str, list[Conflict]]]) -> tuple[int, int]:
     """Replace the conflicts of each (story, subject) group; return (new, resolved) counts.
 
-    A pair flagged before keeps the run that first flagged it; the groups leave the queue of
-    dirty groups in the same transaction.
+    A pair flagged before keeps the run that first flagged it, also when an edit elsewhere in
+    an article moved its figures (same place and figures, new claim ids); the groups leave the
+    queue of dirty groups in the same transaction. Review statuses are refreshed by
+    ``refresh_status`` afterwards.
     """
     new = resolved = 0
+    cols = ", ".join(("conflict_id", "story", "subject", "seq") + CONFLICT_FIELDS
+                     + ("first_run", "pair_key", "figures"))
     with transaction(db):
         for story, subject, conflicts in groups:
-            before = dict(db.execute("SELECT conflict_id, first_run FROM conflicts "
-                                     "WHERE story = ? AND subject = ?", (story, subject)))
+            before = {r[0]: (r[1], r[2], r[3]) for r in db.execute(
+                "SELECT conflict_id, first_run, pair_key, figures FROM conflicts "
+                "WHERE story = ? AND subject = ?", (story, subject))}
+            by_place = {(k, f): first for first, k, f in before.values() if k}
+            sides = _pair_claims(db, story, subject)
             db.execute("DELETE FROM conflicts WHERE story = ? AND subject = ?", (story, subject))
-            ids = set()
+            ids, places = set(), set()
             for seq, c in enumerate(conflicts):
                 cid = conflict_id(c)
+                key = figs = ""
+                if c.claim_a in sides and c.claim_b in sides:
+                    key, figs = pair_identity(sides[c.claim_a], sides[c.claim_b], c.kind,
+                                              c.subject)
                 ids.add(cid)
-                first = before.get(cid, run_id)
+                places.add((key, figs))
+                first = before[cid][0] if cid in before else by_place.get((key, figs), run_id) \
+                    if key else run_id
                 new += first == run_id
-                db.execute(f"INSERT OR REPLACE INTO conflicts VALUES ({', '.join('?' * 16)})",
+                db.execute(f"INSERT OR REPLACE INTO conflicts ({cols}) "
+                           f"VALUES ({', '.join('?' * 18)})",
                            (cid, story, c.subject, seq, *(getattr(c, f) for f in CONFLICT_FIELDS),
-                            first))
-            resolved += len(set(before) - ids)
+                            first, key, figs))
+            resolved += sum(cid not in ids and (k, f) not in places
+                            for cid, (_, k, f) in before.items())
             db.execute("DELETE FROM dirty_groups WHERE story = ? AND subject = ?",
                        (story, subject))
     return new, resolved
@@ -329,7 +443,7 @@ def iter_claims(db: sqlite3.Connection, since_run: int | None = None,
 
 def count(db: sqlite3.Connection, table: str) -> int:
     """Rows in one of the store's tables."""
-    if table not in {"documents", "claims", "conflicts", "stories", "runs"}:
+    if table not in {"documents", "claims", "conflicts", "stories", "runs", "decisions"}:
         raise ValueError(table)
     return int(db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
@@ -346,3 +460,147 @@ def save_stories(db: sqlite3.Connection,
     with transaction(db):
         db.executemany("INSERT OR REPLACE INTO stories VALUES (?,?,?,?,?)",
                        [(s, f, la, n, json.dumps(t, sort_keys=True)) for s, f, la, n, t in rows])
+
+
+# --- review: decisions on flagged pairs ------------------------------------------------------
+
+@dataclass(frozen=True)
+class Decision:
+    """A reviewer's decision on one flagged pair, as imported."""
+
+    conflict_id: str
+    decision: str  # one of DECISIONS
+    note: str
+    reviewer: str
+
+
+def current_run(db: sqlite3.Connection) -> int:
+    """The id of the store's latest run (0 when none ran)."""
+    return int(db.execute("SELECT COALESCE(MAX(run_id), 0) FROM runs").fetchone()[0])
+
+
+def refresh_status(db: sqlite3.Connection, run_id: int | None = None) -> None:
+    """Set every flagged pair's review status from the decisions, in one transaction.
+
+    Undecided: ``new`` when first flagged in run ``run_id`` (default: the latest run), else
+    ``open``. Decided: the decision (looked up by conflict id, else by the pair's place, so that
+    a pair whose claim ids moved keeps it) while the two figures are those decided on; a pair
+    whose figures changed since is ``reopened``.
+    """
+    run = current_run(db) if run_id is None else run_id
+    fresh = "CASE WHEN first_run >= ? THEN 'new' ELSE 'open' END"
+    with transaction(db):
+        db.execute(f"UPDATE conflicts SET status = {fresh} WHERE status != {fresh}", (run, run))
+        by_id = {r[0]: (r[1], r[2]) for r in db.execute(
+            "SELECT conflict_id, decision, figures FROM decisions")}
+        by_place = {r[0]: (r[1], r[2]) for r in db.execute(
+            "SELECT pair_key, decision, figures FROM decisions WHERE pair_key != '' "
+            "ORDER BY decided_at, conflict_id")}  # the latest decision on a place wins
+        updates = []
+        for cid, key, figs in db.execute(
+                "SELECT conflict_id, pair_key, figures FROM conflicts WHERE conflict_id IN "
+                "(SELECT conflict_id FROM decisions) OR (pair_key != '' AND pair_key IN "
+                "(SELECT pair_key FROM decisions))").fetchall():
+            decision, decided_figs = by_id.get(cid) or by_place[key]
+            updates.append((decision if decided_figs == figs else "reopened", cid))
+        db.executemany("UPDATE conflicts SET status = ? WHERE conflict_id = ?", updates)
+
+
+def review_counts(db: sqlite3.Connection) -> dict[str, int]:
+    """Flagged pairs by review status (every status, 0 when none)."""
+    counts = dict.fromkeys(STATUSES, 0)
+    for status, n in db.execute("SELECT status, COUNT(*) FROM conflicts GROUP BY status"):
+        counts[status] = int(n)
+    return counts
+
+
+def iter_review(db: sqlite3.Connection, since_run: int | None = None,
+                hide: Sequence[str] = ("dismissed",)) -> Iterator[tuple[str, str, Conflict]]:
+    """(conflict_id, status, conflict) in report order, without the statuses in ``hide``.
+
+    With ``since_run``: the pairs first flagged since that run, and those reopened.
+    """
+    cols = ", ".join(("conflict_id", "status", "subject") + CONFLICT_FIELDS)
+    where = [f"status NOT IN ({', '.join('?' * len(hide))})"] if hide else []
+    args: list[object] = list(hide)
+    if since_run is not None:
+        where.append("(first_run >= ? OR status = 'reopened')")
+        args.append(since_run)
+    sql = f"SELECT {cols} FROM conflicts {'WHERE ' + ' AND '.join(where) if where else ''} " \
+          "ORDER BY story, subject, seq"
+    for r in db.execute(sql, args):
+        yield r[0], r[1], _conflict(r[2:])
+
+
+def review_rows(db: sqlite3.Connection, statuses: Sequence[str]) -> Iterator[dict[str, object]]:
+    """The flagged pairs with one of ``statuses``, with both quotes and any standing decision,
+    in report order: the rows of ``numcheck review --export``."""
+    sql = f"""
+        SELECT c.conflict_id, c.status, c.story, c.subject, c.kind,
+               c.source_a, c.claimant_a, c.figure_a, a.sentence AS quote_a,
+               c.source_b, c.claimant_b, c.figure_b, b.sentence AS quote_b,
+               c.ratio, c.reason, c.first_run, c.pair_key, c.figures,
+               COALESCE(d.decision, p.decision, '') AS decision,
+               COALESCE(d.note, p.note, '') AS note,
+               COALESCE(d.reviewer, p.reviewer, '') AS reviewer
+        FROM conflicts c
+        LEFT JOIN claims a ON a.claim_id = c.claim_a
+        LEFT JOIN claims b ON b.claim_id = c.claim_b
+        LEFT JOIN decisions d ON d.conflict_id = c.conflict_id
+        LEFT JOIN decisions p ON d.conflict_id IS NULL AND p.pair_key = c.pair_key
+             AND c.pair_key != ''
+             AND p.decided_at = (SELECT MAX(decided_at) FROM decisions q
+                                 WHERE q.pair_key = c.pair_key)
+        WHERE c.status IN ({', '.join('?' * len(statuses))})
+        GROUP BY c.conflict_id
+        ORDER BY c.story, c.subject, c.seq"""
+    cur = db.execute(sql, list(statuses))
+    names = [d[0] for d in cur.description]
+    for r in cur:
+        yield dict(zip(names, r))
+
+
+def flagged_pairs(db: sqlite3.Connection,
+                  ids: Iterable[str]) -> dict[str, tuple[str, str, str, str, str, str, str]]:
+    """conflict_id -> (figure_a, figure_b, pair_key, figures, story, subject, kind) of the
+    given pairs that the store flags now."""
+    out: dict[str, tuple[str, str, str, str, str, str, str]] = {}
+    for cid in set(ids):
+        row = db.execute("SELECT figure_a, figure_b, pair_key, figures, story, subject, kind "
+                         "FROM conflicts WHERE conflict_id = ?", (cid,)).fetchone()
+        if row:
+            out[cid] = (row[0], row[1], row[2], row[3], row[4], row[5], row[6])
+    return out
+
+
+def pairs_at(db: sqlite3.Connection, pair_key: str) -> dict[str, str]:
+    """figures -> conflict_id of the pairs flagged now at one place (``pair_key``)."""
+    return {r[0]: r[1] for r in db.execute(
+        "SELECT figures, conflict_id FROM conflicts WHERE pair_key = ? ORDER BY conflict_id",
+        (pair_key,))}
+
+
+def save_decisions(db: sqlite3.Connection, decisions: Sequence[Decision], file: str,
+                   clear: Sequence[str] = ()) -> None:
+    """Store decisions (replacing earlier ones on the same pairs) and log them, then clear the
+    decisions on the pairs in ``clear``; one transaction. Every id must be flagged now."""
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    run = current_run(db)
+    pairs = flagged_pairs(db, [d.conflict_id for d in decisions] + list(clear))
+    with transaction(db):
+        for d in decisions:
+            fa, fb, key, figs, story, subject, kind = pairs[d.conflict_id]
+            db.execute("INSERT OR REPLACE INTO decisions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                       (d.conflict_id, d.decision, d.note, d.reviewer, now, run, key, figs,
+                        story, subject, kind, fa, fb))
+            db.execute("INSERT INTO decision_log (conflict_id, decision, note, reviewer, "
+                       "decided_at, run_id, file) VALUES (?,?,?,?,?,?,?)",
+                       (d.conflict_id, d.decision, d.note, d.reviewer, now, run, file))
+        for cid in clear:
+            key = pairs[cid][2]
+            db.execute("DELETE FROM decisions WHERE conflict_id = ? OR (pair_key = ? AND "
+                       "pair_key != '')", (cid, key))
+            db.execute("INSERT INTO decision_log (conflict_id, decision, note, reviewer, "
+                       "decided_at, run_id, file) VALUES (?, 'open', '', '', ?, ?, ?)",
+                       (cid, now, run, file))
+    refresh_status(db)

@@ -22,7 +22,7 @@ import pytest
 from checker.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-REPORTS = ("claims.csv", "conflicts.csv", "report.md", "skipped.csv")
+REPORTS = ("claims.csv", "conflicts.csv", "report.md", "report.html", "skipped.csv")
 KILLS = 20
 COPIES = 2  # copies of the example story: a run of ~2 s, reports of ~15-35 KB
 
