@@ -51,7 +51,16 @@ NewsQuant (``cqe/formatted_test_set/NewsQuant-dev.json``, or any file in its for
       quantulum3 has no change, so it is given "=" throughout.
     - a change "from X to Y" is written by NewsQuant as one range in the written order
       ("4.8-4.7"); numcheck reports the two levels as two figures, and the script
-      joins two plain figures written "from X to Y" into one such range.
+      joins two plain figures written "from X to Y" into one such range; a range numcheck
+      reads from "from X to Y" is written in the written order too.
+    - rates: NewsQuant names money and percentages per unit of time ("$3,500 a month" ->
+      "dollar per month"); numcheck keeps them as money and percentages (so that figures
+      compare), and the script reads the "per" part with numcheck's own ``find_rate``.
+    - an approximate range ("about $920 to $1730"): numcheck widens the bounds by the
+      hedge (rules/hedges.toml); NewsQuant writes the bounds as written and "~", so the
+      script undoes the hedge's factors.
+    - pence: numcheck reads "164p" as pence (NewsQuant's annotators wrote "point"); the
+      table maps pence to "penny", so these count as unit errors.
 quantulum3 (``tests/quantities.json``, ``quantities.ambiguity.json``,
     ``derived/spellout_values.json``; ``errors.json`` must not raise)
     Gold has no offsets: the span is the first occurrence of the gold surface. Ranges
@@ -59,9 +68,11 @@ quantulum3 (``tests/quantities.json``, ``quantities.ambiguity.json``,
     counted and listed with ``--verbose``, removed for both tools together with any
     prediction that overlaps them: years (a four-digit 1500-2099 figure or "the
     1960s" given as a dimensionless number; numcheck rejects years by design),
-    designations (a dimensionless number right after a capitalised name: "Voyager 2",
-    "English 101", "Core i7 860", "South 32"), an article or a unit word read as one
-    unit ("a gallon", "a dozen" = 1 dozen, "One gigaannum", "absolute zero"), and
+    designations (a number in digits right after a capitalised name: "Voyager 2",
+    "English 101", "Core i7 860", "South 32"; a number word there, "After two proton
+    beams", stays in scope), an article or a unit word read as one unit ("a gallon",
+    "a dozen" = 1 dozen, "a penny"; "One pound" stays in scope), named constants
+    ("absolute zero"), and
     spelled-out cases that expect nothing for a vague quantity ("several hundred
     years"): numcheck's vague predictions are not scored on this suite.
 Recognizers-Text (``recognizers-text/Specs``, one category per file)
@@ -69,13 +80,24 @@ Recognizers-Text (``recognizers-text/Specs``, one category per file)
     numberrange is interval notation ("[20,30)", "(30,)"), scored as an interval.
     Percentages score value and unit percent; currencies compare ISO codes (or the
     unit name mapped through ``recognizers_quantulum3.tsv``); dimensions and
-    temperatures compare mapped unit names. Ordinal files are negative tests: a gold
-    ordinal is "rejected" when no prediction overlaps it. Out of scope (the suite wants
-    every number, numcheck wants claims): numbers inside IP addresses, dates, phone
-    numbers and identifiers ("SCP-173", "version two", "Exercise nr. 22"), a lone
-    "one" as a pronoun, European decimal commas ("5,00") and pure arithmetic notation
-    (powers "1.1^23", "x over y", "x out of y", "1 in 21"). Cases marked NotSupported
-    for python upstream stay in scope and are counted as a harder tier.
+    temperatures compare mapped unit names (Recognizers' bare "degree" is quantulum3's
+    "degree angle", its "ton" quantulum3's "short ton"). A numberrange "[20,20]" is the
+    figure 20. Ordinal files are negative tests: a gold ordinal is "rejected" when no
+    prediction overlaps it; an ordinal that NumberModel reads as part of a number ("forty
+    two and a third") has contradicting golds and is out of scope. Out of scope (the
+    suite wants every number, numcheck wants claims): numbers inside IP addresses,
+    dates, phone numbers and identifiers ("SCP-173", "version two", "Exercise nr. 22"),
+    a lone "one" as a pronoun, European decimal commas ("5,00"), arithmetic read out
+    (powers "1.1^23" but not scientific notation "1.3x10^6", "x over y"), a unit named
+    without a figure ("the dollar"), and in NumberModelPercentMode a share read as its
+    two numbers ("one out of three", which NumberModel reads as one share). A typed
+    model (Currency, Dimension, Temperature, Age, Percent) lists only figures of its
+    kind: a prediction of another kind (a percentage in CurrencyModel) that overlaps no
+    gold is not judged, and a Number model leaves a number with a unit ("the 180ml
+    liquid") to the NumberWithUnit models; these are counted and listed with
+    ``--verbose``, for both tools. PercentModelPercentMode writes a share as a
+    percentage ("one in two" = 50%): a dimensionless prediction below 1 is compared
+    times 100 there. Cases marked NotSupported for python upstream stay in scope.
 MeasEval (``measeval/data/eval``)
     Spans only (the gold has no values): exact and overlapping span F1 over Quantity
     annotations, and, among overlapping pairs, how often IsRange/IsApproximate agree
@@ -388,14 +410,58 @@ class NewsQuantMapper:
         self.cqe = read_map("quantulum3_cqe.tsv")
         self.nc = read_map("numcheck_quantulum3.tsv")
         self.vague: dict[tuple[float, float], tuple[float, float]] = {}
+        self.rules: Any = None
         rows = [ln.split("\t") for ln in (MAPS / "newsquant_vague.tsv").read_text().splitlines()
                 if ln.strip() and not ln.startswith("#")][1:]
         for a, b, c, d in rows:
             self.vague[(float(a), float(b))] = (float(c), float(d))
 
+    def hedged_range(self, p: Pred) -> tuple[float, float] | None:
+        """The written bounds of a range numcheck widened by an approximate hedge."""
+        if self.rules is None:
+            from checker.rules import load_rules
+            self.rules = load_rules()
+        low = p.surface.lower()
+        for h in self.rules.hedges:
+            if h.qualifier == "approximate" and not h.after and h.low[0] == "v" and \
+                    any(low.startswith(w.lower() + " ") for w in h.words):
+                return round(p.low / h.low[1], 9), round(p.high / h.high[1], 9)
+        return None
+
+    def first_value(self, text: str) -> float | None:
+        """The value numcheck reads first in a piece of text (to see a range's written order)."""
+        from checker.quantities import find_quantities
+        if self.rules is None:
+            from checker.rules import load_rules
+            self.rules = load_rules()
+        qs = find_quantities(text, self.rules)
+        return qs[0].value if qs else None
+
+    def rate(self, p: Pred, text: str) -> str:
+        """The "per" part NewsQuant writes into a unit ("$3,500 a month" -> "per month"), read
+        with numcheck's own ``find_rate``; numcheck keeps money and percentages per month as
+        money and percentages, so that figures compare."""
+        from checker.units import find_rate
+        if self.rules is None:
+            from checker.rules import load_rules
+            self.rules = load_rules()
+        end = p.end
+        if p.unit == "dimensionless":
+            m = re.match(r"\s+times\b", text[end:])
+            if not m:
+                return ""
+            end += m.end()
+        rate = find_rate(text, end, self.rules)
+        if rate is None:
+            return ""
+        name = self.nc.get(rate[0], rate[0])
+        return " per " + self.cqe.get(name, name)
+
     def unit(self, p: Pred, text: str, counts_as_nouns: bool) -> str:
         if p.unit == "dimensionless" and counts_as_nouns:
             noun = counted_noun(text, p.end)
+            if noun in ("time", "times"):
+                return "count" + self.rate(p, text)
             return self.cqe.get(noun, noun)  # "times" -> count
         if p.unit == "year" and re.match(r"[\s-]*(?:years?[\s-])?old\b", text[p.end:p.end + 12]):
             return "year of age"  # NewsQuant's unit for an age: "a 50 year-old man"
@@ -403,15 +469,30 @@ class NewsQuantMapper:
             parts = [self.nc.get(u, u) for u in p.raw_unit.split("/")]
             whole = " per ".join(self.cqe.get(u, u) for u in parts)
             return self.cqe.get(whole, whole)
-        return self.cqe.get(p.unit, p.unit)
+        name = self.cqe.get(p.unit, p.unit)
+        if "/" not in p.raw_unit:
+            per = self.rate(p, text)
+            if per:
+                return self.cqe.get(name + per, name + per)
+        return name
 
     def record(self, p: Pred, text: str) -> dict[str, str]:
         if p.vague:
             lo, hi = self.vague.get((p.low, p.high), (p.low, p.high))
             value = f"{fmt_value(lo)}-{fmt_value(hi)}"
+        elif p.qualifier == "range" and self.hedged_range(p) is not None:
+            # "about $920 to $1730": numcheck widens the bounds by the hedge; NewsQuant
+            # writes them as written and marks the range approximate
+            a, b = self.hedged_range(p)  # type: ignore[misc]
+            return {"value": f"{fmt_value(a)}-{fmt_value(b)}", "unit": p.raw_unit,
+                    "normalized_unit": self.unit(p, text, True), "change": "~"}
         elif p.qualifier == "range":
-            a, b = (p.high, p.low) if p.change == "down" and "from" in p.surface.lower() else \
-                (p.low, p.high)
+            # NewsQuant writes "from X to Y" in the written order ("4.8-4.7")
+            backwards = False
+            if "from" in p.surface.lower():
+                first = self.first_value(re.split(r"\s+(?:to|and)\s+", p.surface)[0])
+                backwards = first is not None and close(first, p.high) and p.low < p.high
+            a, b = (p.high, p.low) if backwards else (p.low, p.high)
             value = f"{fmt_value(a)}-{fmt_value(b)}"
         else:
             value = fmt_value(p.value)
@@ -572,9 +653,10 @@ def q3_out_of_scope(text: str, g: dict[str, Any], start: int) -> str:
                                     or text[start:start + len(surf) + 1].endswith("s")
                                     and _YEAR.match(surf)):
         return "year"
-    if unit == "dimensionless" and re.search(r"[A-Z][\w-]*[\s—-]+$", text[:start]):
+    if unit == "dimensionless" and re.fullmatch(r"\d+", surf) and \
+            re.search(r"[A-Z][\w-]*[\s—-]+$", text[:start]):
         return "designation"
-    if float(g["value"]) == 1 and (re.match(r"(?i)(a|an|one)\s", surf) or
+    if float(g["value"]) == 1 and (re.match(r"(?i)(a|an)\s", surf) or
                                    unit in ("dozen", "gross", "baker's dozen")):
         return "article or unit word read as one unit"
     if surf.lower() == "absolute zero":
@@ -656,20 +738,59 @@ _REC_OOS = [
     (re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}"), "date"),
     (re.compile(r"\+\d[\d/-]{6,}"), "phone number"),
     (re.compile(r"[A-Z]{2,}-\d+|\bversion\s+\w+|\bnrs?\.\s"), "identifier"),
-    (re.compile(r"\^|\bover\s+(?:\d|one|two|three|twenty)|\bout\s+of\b|\b1\s+in\s+\w+"),
+    # powers and "x over y" read out; not scientific notation (5.5x10^6, in scope) and not
+    # "$2000 over 3 years"; "one out of three" and "1 in 21" are shares, in scope
+    (re.compile(r"(?<![x×]10)\^|(?:\d|\bone|\btwo|\bthree)\s+over\s+(?:\d|one|two|three|twenty)"
+                r"(?![\w\s]*\b(?:years|months|days)\b)"),
      "arithmetic notation"),
     (re.compile(r"\d,\d{1,2}\b(?!,\d)|\d\.\d{3},\d"), "European decimal comma"),
 ]
 
 
-def rec_out_of_scope(text: str, r: dict[str, Any]) -> str:
+def rec_out_of_scope(text: str, r: dict[str, Any], cat: str = "") -> str:
     """Why a Recognizers number is outside numcheck's scope, or ''."""
+    if cat == "NumberModelPercentMode" and re.search(r"\bout\s+of\b|\b1\s+in\s", text):
+        return "a share read as its two numbers (NumberModel reads the same text as one share)"
     for pat, why in _REC_OOS:
         if pat.search(text):
             return why
     if r["Text"].lower() == "one" and r.get("TypeName") == "number":
         return "'one' as a pronoun"
+    res = r.get("Resolution") or {}
+    if r.get("TypeName") in ("currency", "dimension", "temperature", "age") and \
+            res.get("value") in (None, "", "null"):
+        return "a unit named without a figure"
     return ""
+
+
+# The entity (quantulum3's catalogue) each typed Recognizers model extracts: a typed model
+# lists only figures of its own kind, so a figure of another kind is not judged by it.
+_REC_KINDS = {"Currency": ("currency",), "Temperature": ("temperature",),
+              "Age": ("time",), "Percent": ("percentage",),
+              "Dimension": ("length", "area", "volume", "mass", "speed", "data storage",
+                            "power", "energy", "pressure", "force", "angle", "frequency",
+                            "density", "acceleration", "flow rate", "information")}
+
+
+def _entity_of(unit: str) -> str:
+    """quantulum3's entity of a unit name ("dimensionless" for a bare count)."""
+    from quantulum3 import load
+    u = load.units("en_US").names.get(unit)
+    if unit in ("percentage", "percentage point"):
+        return "percentage"
+    return u.entity.name if u is not None else "dimensionless"
+
+
+def rec_typed(cat: str, p: Pred, golds: list[Gold]) -> bool:
+    """Whether a typed Recognizers model judges a prediction: its kind, or it overlaps a gold."""
+    kinds = next((v for k, v in _REC_KINDS.items() if cat.startswith(k)), None)
+    if kinds is None:
+        # the Number models leave a number with a unit ("the 180ml liquid") to the
+        # NumberWithUnit models: such a figure is judged only where the gold has it
+        return not cat.startswith("Number") or p.unit == "dimensionless" or \
+            any(overlaps(g.start, g.end, p.start, p.end) for g in golds)
+    return _entity_of(p.unit) in kinds or any(overlaps(g.start, g.end, p.start, p.end)
+                                               for g in golds)
 
 
 def parse_interval(s: str) -> tuple[float | None, float | None, str]:
@@ -694,6 +815,8 @@ def rec_gold(r: dict[str, Any], units: dict[str, str]) -> Gold:
     if tn == "numberrange":
         g.low, g.high, g.interval = parse_interval(val)
         g.value = g.low if g.low is not None else g.high
+        if g.interval == "range" and g.low == g.high:  # "[20,20]": the figure itself
+            g.interval = ""
     elif tn == "percentage":
         g.value = float(val.rstrip("%").replace(",", "")) if val else None
         g.unit = "percentage"
@@ -716,6 +839,12 @@ def run_recognizers(tools: list[Any], verbose: list[str]) -> dict[str, dict[str,
     iso = {k.lower(): v for k, v in nc_units.items() if len(k) == 3 and k.isupper()}
     units = {**rec_units, **iso}
     out: dict[str, dict[str, Tally]] = {}
+    # an ordinal case whose words NumberModel reads as a number ("forty two and a third"):
+    # the two golds contradict each other, so the ordinal one is out of scope
+    numbers: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for case in json.loads((base / "Number/English/NumberModel.json").read_text("utf-8")):
+        for r in case["Results"]:
+            numbers[case["Input"]].append((int(r["Start"]), int(r["End"]) + 1))
     for path in sorted(base.glob("*/English/*.json")):
         cat = path.stem
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -730,6 +859,9 @@ def run_recognizers(tools: list[Any], verbose: list[str]) -> dict[str, dict[str,
                 if ordinal:
                     for r in case["Results"]:
                         s, e = int(r["Start"]), int(r["End"]) + 1
+                        if any(a <= s and e <= b for a, b in numbers.get(text, [])):
+                            oos["contradicted by NumberModel (a fraction there)"] += 1
+                            continue
                         tally.n_gold += 1
                         hit = any(overlaps(s, e, p.start, p.end) for p in preds)
                         tally.value += 0 if hit else 1
@@ -739,7 +871,7 @@ def run_recognizers(tools: list[Any], verbose: list[str]) -> dict[str, dict[str,
                     continue
                 golds, dropped = [], []
                 for r in case["Results"]:
-                    why = rec_out_of_scope(text, r)
+                    why = rec_out_of_scope(text, r, cat)
                     if why:
                         oos[why] += 1
                         dropped.append((int(r["Start"]), int(r["End"]) + 1))
@@ -749,6 +881,18 @@ def run_recognizers(tools: list[Any], verbose: list[str]) -> dict[str, dict[str,
                     golds.append(g)
                 preds = [p for p in preds if not any(overlaps(a, b, p.start, p.end)
                                                      for a, b in dropped)]
+                if cat == "PercentModelPercentMode":
+                    # percent mode writes a share as a percentage ("one out of three" is
+                    # 33.3%); numcheck writes it as a fraction of one
+                    preds = [Pred(p.start, p.end, p.surface, p.value * 100, p.low * 100,
+                                  p.high * 100, "percentage", p.qualifier, p.change, p.vague,
+                                  p.raw_unit) if p.unit == "dimensionless" and 0 < p.value < 1
+                             else p for p in preds]
+                kept = [p for p in preds if rec_typed(cat, p, golds)]
+                if len(kept) < len(preds):
+                    oos["figures of another kind (or with a unit, in a Number model), not "
+                        "judged by this model"] += len(preds) - len(kept)
+                preds = kept
                 tc = score(golds, preds, unit_scored=cat.startswith(("Currency", "Dimension",
                                                                      "Temperature", "Age",
                                                                      "Percent")))
@@ -899,6 +1043,8 @@ def print_table(results: dict[str, Any], verbose: list[str], show_errors: bool) 
         for cat, tools in cats.items():
             if cat.startswith("_"):
                 continue
+            if all(t.n_gold == 0 and t.n_pred == 0 for t in tools.values()):
+                continue  # every case out of scope (listed by --verbose)
             for name, t in tools.items():
                 v = prf(t.value, t.n_pred, t.n_gold)
                 u = f"{prf(t.unit, t.n_pred, t.n_gold)[2]:7.3f}" if t.unit_gold else f"{'-':>7}"

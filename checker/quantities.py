@@ -18,17 +18,35 @@ from typing import Any
 import regex
 
 from .model import Quantity
-from .numbers import parse_number, significant_figures
+from .numbers import parse_number, read_words, significant_figures
 from .rules import Hedge, Rules
 from .units import find_rate, find_unit
 
-_NUMERAL = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,]*\.\d)|\.\d+"
+_NUMERAL = (
+    # scientific notation: 1e10, 12.32e+14, 5.5x10-3, 2.48×10−5, 4×10^14
+    r"(?:\d+(?:\.\d+)?[eE][+\-−]?\d+(?![\w.])"
+    r"|\d+(?:\.\d+)?\s?[x×]\s?10(?:\^[+\-−]?\d+|[+\-−⁻][\d⁰¹²³⁴⁵⁶⁷⁸⁹]+|[⁰¹²³⁴⁵⁶⁷⁸⁹]+)(?![\d.])"
+    # fractions in digits: 3/4, 2 1/2, 1⁄32, 2½, ½
+    r"|(?:\d+[ \t]{1,2})?\d{1,3}[/⁄]\d{1,3}(?![\d/⁄.,])"
+    r"|\d*[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]"
+    # Indian grouping (12,34,567.89) and thousands grouped by spaces (1 234 567, 40 000)
+    r"|\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?(?![\d,])"
+    r"|\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?:\.\d+)?(?![\d]|[,.]\d)"
+    r"|(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,]*\.\d)|\.\d+)"
+)
 
 
 def _alt(words: list[str] | tuple[str, ...] | set[str] | frozenset[str]) -> str:
     """A regex alternation of literal phrases, longest first, spaces as any white space."""
     parts = sorted({w for w in words}, key=lambda w: (-len(w), w))
     return "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in parts)
+
+
+# A bound after a figure ("500 or more", "65 and over") is not one when a figure follows
+# it: "above 1000 and below 1500", "200 or greater than 190" are two figures.
+_NO_FIGURE_AFTER = (r"(?!\s*(?:\d|[$£€¥]|(?:one|two|three|four|five|six|seven|eight|nine|ten|"
+                    r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|an?\s+half|"
+                    r"half)\b))")
 
 
 @dataclass(frozen=True)
@@ -42,50 +60,78 @@ class _Compiled:
 
 @lru_cache(maxsize=8)
 def _compile(rules: Rules) -> _Compiled:
-    word_nums = list(rules.units) + list(rules.tens)
+    units = _alt(list(rules.units))
+    tens = _alt(list(rules.tens))
     scales = list(rules.scales)
-    collectives = list(rules.collectives)
-    w = _alt(word_nums + scales + collectives)
-    big = _alt(scales + collectives)
-    word_number = (
-        rf"(?:(?:half|a\s+quarter\s+of)\s+an?\s+(?:{big})"
-        rf"|an?\s+(?:{big})(?:\s+(?:and\s+)?(?:{w}))*"
-        rf"|(?:{w})(?:(?:[\s-]+|(?<=(?:{big}))\s+and\s+)(?:{w}))*"
-        rf"(?:\s+and\s+a\s+half(?:\s+(?:{big}))?)?)"
-    )
+    card = _alt(list(rules.units) + list(rules.tens) + scales)
+    den = _alt(list(rules.fractions))
+    coll_words = list(rules.collectives) + [c.replace("'", "’") for c in rules.collectives
+                                            if "'" in c]
+    coll = _alt(coll_words + [c + "s" for c in coll_words])
+    big = _alt(scales + coll_words)
+    sc = _alt(scales)
+    # A run of number words: the reader (numbers.read_words) splits it into numbers,
+    # fractions and ordinals. Collectives, fractions and "point" only continue a run.
+    conn = (rf"(?:\s*-\s*(?=(?:{units}|{den})\b)|-(?=(?:{card}|{den}|first|second)s?\b)"
+            rf"|\s+(?=(?:{card}|{den}|{coll})\b)"
+            rf"|(?<=\b(?:{big}))\s+and\s+(?=(?:{card})\b)"
+            rf"|\s+and\s+(?:an?\s+)?(?=(?:(?:{units})[\s-]+)?(?:{den})\b)"
+            rf"|\s+point\s+(?=(?:{units}|{tens})\b)"
+            rf"|\s+(?:of\s+)?an?\s+(?=(?:{big})\b))")
+    word = rf"(?:{card}|{den}|{coll}|(?<=-)(?:first|second)s?)"
+    start = (rf"(?:an?\s+(?=(?:{big}|{den})\b|(?:{tens})-(?:{den}|first|second)\b)"
+             rf"|(?<!\b(?:first|second|other|the|a|an|one|each)\s+)(?=half\s+(?:of|the|an?|its|"
+             rf"their|his|her|our|those|these|them|all|{sc})\b)"
+             rf"|(?=quarter\s+(?:{sc})\b)"
+             rf"|(?=(?:{card})\b))")
+    word_number = rf"(?:{start}{word}(?:{conn}{word})*)"
+    fold = rf"(?:\d+(?:\.\d+)?|(?:{card})(?:-(?:{card}))?)-?fold"
     glued = _alt([k for k, (_, g) in rules.suffixes.items()])
     spaced = _alt([k for k, (_, g) in rules.suffixes.items() if not g])
+    counts = _alt([c for c, v in rules.collectives.items() if v >= 12])
     numeral = (rf"(?:{_NUMERAL})(?:(?:{glued})(?![\p{{L}}\d])|\s(?:{spaced})\b"
-               rf"|(?:\s+|-)(?:{_alt(scales)})s?\b)?")
-    number = rf"(?:{numeral}|\b{word_number}\b)"
+               rf"|(?:\s+|-)(?:{_alt(scales)})s?\b(?:\s+and\s+an?\s+(?:half|quarter)\b)?"
+               # "4 thousand 3 hundred and 21": digits and scale words in falling order
+               rf"(?:\s+\d{{1,3}}\s+(?:{_alt(scales)})\b)*"
+               rf"(?:(?<=hundred)\s+and\s+(?:\d{{1,2}}(?![\d,.]|\s*%)"
+               rf"|(?:{tens})(?:-(?:{units}))?\b|(?:{units})\b))?"
+               rf"|\s+(?:{counts})s?\b)?")
+    number = rf"(?:\b{fold}\b|{numeral}|\b{word_number}\b)"
     pre = {w.lower(): h for h in rules.hedges if not h.after for w in h.words}
     post = {w.lower(): h for h in rules.hedges if h.after for w in h.words}
     vague = {w.lower(): v for v in rules.vague for w in v.words}
     mult = {w.lower(): v for v in rules.multipliers for w in v.words}
-    cur = _alt(list(rules.currency_symbols))
-    curw = _alt(list(rules.currency_words))
+    # two capitals ("PS" for £, "RM") stand for a currency only when they touch the digits
+    cur_glued = [c for c in rules.currency_symbols if regex.fullmatch(r"[A-Z]{2}", c)]
+    cur = _alt([c for c in rules.currency_symbols if c not in cur_glued])
+    cur_g = _alt(cur_glued) if cur_glued else "(?!)"
+    curw = _alt([w for w in rules.currency_words if len(w) > 1])
+    curw_short = _alt([w for w in rules.currency_words if len(w) == 1]) or "(?!)"
     post_alt = "|".join(
         (regex.escape(p) if p[0] in "+-" else r"\s+" + regex.escape(p).replace(r"\ ", r"\s+"))
-        + r"(?!\s+than\b)(?![\w])" for p in sorted(post, key=len, reverse=True))
-    pct = r"(?:\s?%|\s?per\s?cent\b|\s+percent\b|\s+pct\b|\s+percentage\s+points?\b)"
+        + r"(?!\s+than\b)(?![\w])" + _NO_FIGURE_AFTER for p in sorted(post, key=len, reverse=True))
+    pct = (r"(?:\s?%|\s?per\s?cent\b|\s+percents?\b|\s+pct\b|(?<=\d)pc\b"
+           r"|\s+percentage\s+points?\b)")
+    pre_words = [w for w in pre if w[:1].isalpha()]
+    pre_syms = [w for w in pre if not w[:1].isalpha()]
     pattern = rf"""
-    (?P<pre>\b(?:{_alt(list(pre))})\s+)?
+    (?P<pre>\b(?:{_alt(pre_words)})\s+|(?<![<>=~])(?:{_alt(pre_syms)})(?![<>=])\s*)?
     (?P<frame>\b(?:between|from)\s+)?
-    (?P<cur>(?<![\p{{L}}\d])(?:{cur})\s?)?
+    (?P<cur>(?<![\p{{L}}\d])(?:(?:{cur})\s?|(?:{cur_g})(?=\d)))?
     (?:
         (?P<vague>\b(?:{_alt(list(vague))})\b)
       | (?P<mult>\b(?:{_alt(list(mult))}))\s+(?P<mscale>(?:{big}))\b
-      | (?P<sign>(?<![\w.,)+\-–−])[-−+](?=\d)|\b(?:minus|negative)\s+(?=\w))?
+      | (?P<sign>(?<![\w.,)+\-–−])[-−+](?=\d)|\b(?:minus|negative)[\s-]+(?=\w))?
         (?P<n1>(?(cur)|(?<![\w.,])){number})
         (?P<pct1>{pct})?
-        (?:(?P<sep>[-–—]\s*|\s+[-–—]\s+|\s+(?:to|and|or)\s+)
-           (?P<cur2>(?:{cur})\s?)?
+        (?:(?P<sep>[-–—]\s+to\s+|[-–—]\s*|\s+[-–—]\s+|\s+(?:to|and|or|through)\s+|\s*~\s*(?=\d))
+           (?P<cur2>(?:{cur})\s?|(?:{cur_g})(?=\d))?
            (?P<sign2>(?<=\s)[-−](?=\d))?
            (?P<n2>(?<![\w.,]){number}(?![\d]))
         )?
     )
     (?P<pct>{pct})?
-    (?P<curw>\s+(?:{curw})\b)?
+    (?P<curw>(?:\s+|-)(?:{curw})\b|(?<=\d)(?:{curw_short})(?![\p{{L}}\d]))?
     (?P<post>{post_alt})?
     """
     flags = regex.IGNORECASE | regex.VERBOSE
@@ -150,9 +196,13 @@ def _is_glued_metre(text: str, n_end: int, raw: str, has_currency: bool) -> bool
     """Whether "3m" means three metres rather than three million."""
     if has_currency or not raw.lower().endswith("m") or raw[-2:-1].isspace():
         return False
-    follow = text[n_end:n_end + 30].lower()
-    return bool(regex.match(r"[\s-]*(?:high|tall|long|wide|deep|away|above|below|thick|"
-                            r"of\s+(?:water|snow|rain)|in\s+(?:height|length|diameter))\b", follow))
+    follow = text[n_end:n_end + 40].lower()
+    # "37m (121ft)-long": a conversion to feet in brackets shows metres
+    if regex.match(r"\s*\(\s*[\d.,]+\s*(?:ft|feet|foot|in|inches|yd|yards)\b", follow):
+        return True
+    return bool(regex.match(r"[\s-]*(?:\([^)]{0,20}\)[\s-]*)?(?:high|tall|long|wide|deep|away|"
+                            r"above|below|thick|of\s+(?:water|snow|rain)|"
+                            r"in\s+(?:height|length|diameter))\b", follow))
 
 
 def find_quantities(text: str, rules: Rules) -> list[Quantity]:
@@ -160,34 +210,154 @@ def find_quantities(text: str, rules: Rules) -> list[Quantity]:
     comp = _compile(rules)
     nonclaims: _NonClaims | None = None
     out: list[Quantity] = []
+    covered = 0
     for m in comp.pattern.finditer(text):
+        if m.start() < covered:
+            continue  # inside the unit of the figure before ("4km^3")
         if nonclaims is None:
             nonclaims = _NonClaims(_spans(text, rules))
         q = _read(m, text, rules, comp, nonclaims)
         if q is not None:
-            out.extend(_with_change(text, x) for x in q)
+            out.extend(_with_change(text, x, rules) for x in q)
+            covered = max([covered] + [x.end for x in q])
+    return _join_pairs(text, out, rules) if len(out) > 1 else out
+
+
+_LOWER_BOUNDS = ("more_than", "at_least")
+_UPPER_BOUNDS = ("less_than", "at_most")
+_BOUND_GAP = regex.compile(r"\s*,?\s*(?:and|but)?\s*")
+_RANGE_GAP = regex.compile(r"\s*(?P<sep>and|to|through|-|–|—)\s*", regex.IGNORECASE)
+_FRAME_BEFORE = regex.compile(r"\b(?P<frame>between|from)\s+$", regex.IGNORECASE)
+_CENTS_GAP = regex.compile(r"\s+(?:and\s+)?")
+_ENDS = regex.compile(r"\s*(?:[.,;:!?)]|$)")
+
+
+def _join_pairs(text: str, qs: list[Quantity], rules: Rules) -> list[Quantity]:
+    """Two neighbouring figures that state one quantity together: a lower and an upper
+    bound ("more than 20 and less than 35"), a range whose figures each carry the unit
+    ("between 44 mg and 50 mg", "15kHz to 17kHz") and money with its cents ("3 dollars
+    50 cents")."""
+    out: list[Quantity] = []
+    i = 0
+    while i < len(qs):
+        a = qs[i]
+        b = qs[i + 1] if i + 1 < len(qs) else None
+        joined = _join(text, a, b, rules) if b is not None else None
+        if joined is not None:
+            out.append(joined)
+            i += 2
+        else:
+            conv = _CONVERSION.match(text, out[-1].end) if out else None
+            if conv is not None and conv.end() == a.start:
+                a = _converted(out[-1], a)
+            out.append(a)
+            i += 1
     return out
+
+
+_CONVERSION = regex.compile(r"\s*[(\[]\s*|\s*/\s*(?=[^/]*[)\]])")
+
+
+def _converted(before: Quantity, q: Quantity) -> Quantity:
+    """A figure in brackets right after a hedged one is the same quantity in other units:
+    "more than 100 kilometres (60 miles)" bounds the miles too."""
+    if before.qualifier in ("exact", "range", "vague", "denial") or q.qualifier != "exact" or \
+            q.unit == before.unit or not before.value or q.vague:
+        return q
+    ratio = q.value / before.value
+    low = before.low * ratio if math.isfinite(before.low) else before.low
+    high = before.high * ratio if math.isfinite(before.high) else before.high
+    return replace(q, qualifier=before.qualifier, low=min(low, high), high=max(low, high))
+
+
+def _join(text: str, a: Quantity, b: Quantity, rules: Rules) -> Quantity | None:
+    gap = text[a.end:b.start]
+    if len(gap) > 12:
+        return None
+    if a.unit in ("USD", "EUR", "GBP", "AUD", "CAD", "NZD", "HKD", "SGD") and \
+            a.qualifier == b.qualifier == "exact" and a.value == int(a.value) and \
+            b.value == int(b.value) and 0 < b.value < 100 and _CENTS_GAP.fullmatch(gap) and \
+            (b.unit == "cent" or b.unit == "count" and _ENDS.match(text, b.end)):
+        # "3 dollars 50 cents", "15 dollars and 50.": a sum and its cents
+        v = a.value + b.value / 100
+        return replace(a, end=b.end, surface=text[a.start:b.end], value=v, low=v, high=v,
+                       number_end=b.number_end)
+    if a.unit == "ft" and a.qualifier == b.qualifier == "exact" and b.value < 12 and \
+            _CENTS_GAP.fullmatch(gap) and (b.unit == "in" or b.unit == "count" and
+                                           regex.match(r"\s+in\b", text[b.end:])):
+        # "5 feet 2 inches", "5 ft 2 in": a height in feet and inches
+        end = b.end if b.unit == "in" else b.end + regex.match(r"\s+in\b", text[b.end:]).end()
+        v = a.value + b.value / 12
+        return replace(a, end=end, surface=text[a.start:end], value=v, low=v, high=v,
+                       number_end=b.number_end)
+    if regex.match(r"(?:±|\+/-|\+-|plus\s+or\s+minus)", b.surface, regex.IGNORECASE) and \
+            not gap.strip() and not a.vague:
+        # "9.83e-3 +/- 1e-5 km/s2", "2,000.45±0.01 pounds": a figure and its tolerance
+        unit = b.unit if a.unit == "count" else a.unit
+        low, high = (a.value - b.value, a.value + b.value) if a.qualifier == "exact" else \
+            (a.low, a.high)
+        return replace(a, end=b.end, surface=text[a.start:b.end], low=low, high=high,
+                       qualifier="approximate" if a.qualifier == "exact" else a.qualifier,
+                       unit=unit, number_end=b.number_end)
+    if (regex.fullmatch(r"\s+out\s+of\s+", gap) and 0 < a.value <= b.value or
+            regex.fullmatch(r"\s+in\s+", gap) and a.value == 1 < b.value) and \
+            a.unit == b.unit == "count" and a.qualifier == b.qualifier == "exact":
+        # "one out of three", "1 in 21": a share
+        v = a.value / b.value
+        return Quantity(a.start, b.end, text[a.start:b.end], v, v, v, "exact", "count", False,
+                        None, a.change, a.number_start, b.number_end, 0.0)
+    if a.unit != b.unit and not (a.unit == "count" and b.qualifier in _LOWER_BOUNDS +
+                                 _UPPER_BOUNDS) or a.vague or b.vague:
+        return None  # (a bound's unit may be written once, after the second figure)
+    if (a.qualifier in _LOWER_BOUNDS and b.qualifier in _UPPER_BOUNDS or
+            a.qualifier in _UPPER_BOUNDS and b.qualifier in _LOWER_BOUNDS) and \
+            _BOUND_GAP.fullmatch(gap):
+        lo, hi = (a.value, b.value) if a.qualifier in _LOWER_BOUNDS else (b.value, a.value)
+        if lo >= hi:
+            return None  # "more than 40 and less than 10": two bounds, no range
+        return Quantity(a.start, b.end, text[a.start:b.end], (lo + hi) / 2, lo, hi, "range",
+                        b.unit, False, None, "", a.number_start, b.number_end,
+                        min(a.slack, b.slack))
+    g = _RANGE_GAP.fullmatch(gap)
+    if g is None or a.unit == "count" or a.qualifier != "exact" or b.qualifier != "exact" or \
+            a.change or b.change or a.end <= a.number_end:
+        return None  # a count, a hedged figure or a change; or the unit written once
+    frame = _FRAME_BEFORE.search(text, max(0, a.start - 9), a.start)
+    sep = g.group("sep").lower()
+    if sep == "and" and (frame is None or frame.group("frame").lower() != "between"):
+        return None  # "10 mg and 20 mg": two figures
+    if frame is not None and frame.group("frame").lower() == "from" and \
+            _is_change(text, frame.start(), rules):
+        return None  # "rose from 10 mg to 12 mg": two levels of a change
+    if regex.search(r"\bby\s+$", text[max(0, a.start - 10):a.start]):
+        return None  # "rose by 5 mg to 20 mg": the change, the level
+    lo, hi = a.value, b.value
+    if lo > hi and frame is not None:
+        lo, hi = hi, lo
+    if lo >= hi:
+        return None
+    start = frame.start() if frame is not None else a.start
+    return Quantity(start, b.end, text[start:b.end], (lo + hi) / 2, lo, hi, "range", a.unit,
+                    False, None, "", a.number_start, b.number_end, min(a.slack, b.slack))
 
 
 # A figure right after a verb of change is the size of a change, not a level:
 # "rose 6.5%", "fell by 3", "edged down 0.03%". A figure after "to" is the new level.
-_UP = ("rose|risen|rises|rise|rising|up|gained|gains|gain|gaining|climbed|climbs|climbing|"
-       "jumped|jumps|jump|increased|increases|increase|increasing|grew|grows|grow|growing|"
-       "soared|soars|surged|surges|advanced|advances|rallied|rebounded|spiked|boosted|"
-       "higher|improved|widened|expanded|swelled")
-_DOWN = ("fell|falls|fall|fallen|falling|dropped|drops|drop|dropping|declined|declines|"
-         "decline|declining|decreased|decreases|decrease|lost|loses|lose|losing|slipped|slips|"
-         "slid|slides|sank|sinks|sunk|plunged|plunges|plummeted|tumbled|tumbles|down|lower|"
-         "shed|sheds|eased|eases|dipped|dips|retreated|slumped|shrank|shrunk|contracted|"
-         "narrowed|lowered")
-_CHANGE_BEFORE = regex.compile(
-    rf"\b(?:(?P<up>{_UP})|(?P<down>{_DOWN}))\s+(?:by\s+)?(?:a\s+further\s+|another\s+)?$",
-    regex.IGNORECASE)
+# The verbs are rules/changes.toml.
+@lru_cache(maxsize=8)
+def _change_patterns(rules: Rules) -> tuple[Any, Any]:
+    up = _alt(rules.change_words.get("up", ())) or "(?!)"
+    down = _alt(rules.change_words.get("down", ())) or "(?!)"
+    moves = _alt(rules.change_words.get("moves", ())) or "(?!)"
+    before = regex.compile(rf"\b(?:(?P<up>{up})|(?P<down>{down}))\s+(?:by\s+)?"
+                           r"(?:a\s+further\s+|another\s+)?$", regex.IGNORECASE)
+    moved = regex.compile(rf"\b(?:{moves})\s+(?:\w+\s+)?$", regex.IGNORECASE)
+    return before, moved
 
 
-def _with_change(text: str, q: Quantity) -> Quantity:
+def _with_change(text: str, q: Quantity, rules: Rules) -> Quantity:
     """The quantity with ``change`` set to up or down when it states the size of a change."""
-    m = _CHANGE_BEFORE.search(text, max(0, q.start - 40), q.start)
+    m = _change_patterns(rules)[0].search(text, max(0, q.start - 40), q.start)
     change = ""
     if m:
         change = "up" if m.group("up") else "down"
@@ -207,6 +377,12 @@ def _read(m: Any, text: str, rules: Rules, comp: _Compiled,
     if nonclaims.reason(num_start, num_end) or nonclaims.reason(num_start, min(num_end, m.end("n1")
                                                                               if m.end("n1") > 0
                                                                               else num_end)):
+        if m.group("n2") is not None and m.group("sep").strip().lower() in ("to", "and") and \
+                nonclaims.reason(num_start, m.end("n1")) == "year" and \
+                not nonclaims.reason(m.start("n2"), m.end("n2")):
+            # "in 2018 to 3.9 million", "in 2018 and 2.1": a year, then a figure of its own
+            second = m.start("cur2") if m.group("cur2") else m.start("n2")
+            return find_quantities_at(text, second, m.end(), rules)
         return None
     pre = m.group("pre")
     hedge = comp.pre_hedges.get(regex.sub(r"\s+", " ", pre.strip().lower())) if pre else None
@@ -217,8 +393,8 @@ def _read(m: Any, text: str, rules: Rules, comp: _Compiled,
     if cur_text:
         currency = rules.currency_symbols.get(cur_text.strip())
     if m.group("curw"):
-        currency = currency or rules.currency_words.get(regex.sub(r"\s+", " ",
-                                                                  m.group("curw").strip().lower()))
+        word = m.group("curw").strip().lstrip("-").lower()
+        currency = currency or rules.currency_words.get(regex.sub(r"\s+", " ", word))
     percent = m.group("pct") or m.group("pct1")
     unit = currency or ("percent" if percent else "count")
     if percent and "point" in percent.lower():
@@ -232,7 +408,7 @@ def _read(m: Any, text: str, rules: Rules, comp: _Compiled,
 
     if m.group("vague") is not None:
         v = comp.vague[regex.sub(r"\s+", " ", m.group("vague").lower())]
-        value, low, high, qualifier, vague = v.value, v.low, v.high, "vague", True
+        value, low, high, qualifier = v.value, v.low, v.high, "vague"
         slack = 0.0
         if hedge is not None:
             low, high, qualifier = _apply_hedge(hedge, v.low, v.high, v.value)
@@ -245,6 +421,18 @@ def _read(m: Any, text: str, rules: Rules, comp: _Compiled,
                       "vague", unit, True, 0.0, num_start, num_end, hedge)]
 
     n1_text = m.group("n1")
+    fold = n1_text.lower().endswith("fold")
+    if fold:  # "sixfold", "a 3-fold rise": a multiple
+        n1_text = regex.sub(r"-?fold$", "", n1_text, flags=regex.IGNORECASE)
+        unit = "times"
+        if m.group("n2") is not None:
+            return _split(m, text, rules, unit, hedge)
+    if not regex.search(r"[\d½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]", n1_text):
+        segs = read_words(n1_text, rules, text[m.end("n1"):m.end("n1") + 40])
+        if not segs or all(s.value is None for s in segs):
+            return None  # an ordinal ("twenty-fifth", "a third term")
+        if len(segs) > 1 or segs[0].start > 0 or segs[0].end < len(n1_text.rstrip()):
+            return _words_split(m, text, rules, segs)
     v1 = parse_number(n1_text, rules)
     if v1 is None:
         return None
@@ -260,6 +448,25 @@ def _read(m: Any, text: str, rules: Rules, comp: _Compiled,
     return _range(m, text, rules, v1, n1_text, unit, hedge, start, end, num_start, num_end)
 
 
+def _words_split(m: Any, text: str, rules: Rules, segs: list[Any]) -> list[Quantity]:
+    """A run of number words that holds several numbers ("one, two, three", "twenty thirty"):
+    each on its own, the hedge before the run going with the first, what follows with the last."""
+    base = m.start("n1")
+    out: list[Quantity] = []
+    last = len(segs) - 1
+    for i, seg in enumerate(segs):
+        if seg.value is None:
+            continue
+        s = m.start() if i == 0 and seg.start == 0 else base + seg.start
+        e = base + seg.end if i < last or m.group("n2") is not None else m.end()
+        if (s, e) == (m.start(), m.end()):
+            continue  # cannot happen for a run that splits; a guard against looping
+        out.extend(find_quantities_at(text, s, e, rules))
+    if m.group("n2") is not None:  # "one two and three": the figure after "and" too
+        out.extend(find_quantities_at(text, m.start("n2"), m.end(), rules))
+    return out
+
+
 def _apply_hedge(h: Hedge, low: float, high: float, value: float) -> tuple[float, float, str]:
     """The interval of a hedged figure or vague quantity."""
     lo = _bound(h.low, low if h.low[0] == "v" and h.qualifier in ("more_than", "at_least")
@@ -268,6 +475,8 @@ def _apply_hedge(h: Hedge, low: float, high: float, value: float) -> tuple[float
                                                                      "denial") else value)
     if h.qualifier in ("more_than", "at_least") and h.low[0] == "v":
         lo = _bound(h.low, low)
+    if h.low[0] == "0" and value < 0:
+        lo = -math.inf  # "below -30": no floor at zero
     return min(lo, hi), max(lo, hi), h.qualifier
 
 
@@ -275,9 +484,10 @@ def _single(m: Any, text: str, rules: Rules, value: float, n_text: str, unit: st
             hedge: Hedge | None, post_hedge: Hedge | None, start: int, end: int,
             num_start: int, num_end: int, typed: bool) -> list[Quantity] | None:
     lowered = n_text.lower().strip()
-    if hedge is None and post_hedge is None and not typed and lowered in ("one", "a", "an"):
-        if lowered != "one" or not _ONE_COUNTS.match(text, m.end("n1")):
-            return None  # a bare "one" is a pronoun or an article far more often than a count
+    if hedge is None and post_hedge is None and not typed and lowered in ("one", "a", "an") \
+            and not m.group("sign") and (lowered != "one" or not (
+                _ONE_COUNTS.match(text, m.end("n1")) or _ONE_IN.match(text, m.end("n1")))):
+        return None  # a bare "one" is a pronoun or an article far more often than a count
     if unit == "count" or unit == "m":
         found = find_unit(text, m.end(), rules)
         if found is not None and unit == "count":
@@ -292,6 +502,9 @@ def _single(m: Any, text: str, rules: Rules, value: float, n_text: str, unit: st
     low = high = value
     qualifier = "exact"
     h = hedge or post_hedge
+    if hedge is not None and post_hedge is not None and hedge.qualifier in ("exact",
+                                                                            "approximate"):
+        h = post_hedge  # "equal to 5000 or less", "about 500 or more": the bound holds
     if h is not None:
         low, high, qualifier = _apply_hedge(h, value, value, value)
         if qualifier == "denial":
@@ -313,13 +526,13 @@ def _range(m: Any, text: str, rules: Rules, v1: float, n1_text: str, unit: str,
         return None
     if m.group("sign2"):
         v2 = -v2
-    if (sep == "and" and frame != "between") or (frame == "between" and sep != "and"):
-        return _split(m, text, rules, unit, hedge)
+    if sep == "and" and frame != "between":
+        return _split(m, text, rules, unit, hedge)  # "between 7 to 10" is still a range
     if sep == "or":
         return _split(m, text, rules, unit, hedge)  # "eight or nine": two figures, each possible
     if sep == "to" and regex.search(r"\bby\s+$", text[max(0, m.start() - 10):m.start()]):
         return _split(m, text, rules, unit, hedge)  # "rose by 40 to 400": the change, the level
-    if frame == "from" and _is_change(text, m.start()):
+    if frame == "from" and _is_change(text, m.start(), rules):
         return _split(m, text, rules, unit, hedge)
     if bool(m.group("pct1")) != bool(m.group("pct")) and m.group("pct1"):
         return _split(m, text, rules, unit, hedge)
@@ -333,8 +546,8 @@ def _range(m: Any, text: str, rules: Rules, v1: float, n1_text: str, unit: str,
     if v1 > v2 and frame in ("from", "between") and sep in ("to", "and"):
         v1, v2 = v2, v1  # "ranged from -18 to -34": the range, lowest first
     if v1 >= v2:
-        if sep in ("-", "–", "—") and v2 < v1:
-            return None  # a score ("won 3-1") or a code, not a range
+        if sep in ("-", "–", "—") and v2 <= v1:
+            return None  # a score ("won 3-1", "2-2") or a code, not a range
         return _split(m, text, rules, unit, hedge)
     if unit == "count":
         found = find_unit(text, m.end(), rules)
@@ -359,9 +572,14 @@ _ONE_COUNTS = regex.compile(
     r"[a-z][a-z-]+(?:\s|[.,;:!?]|$)")
 
 
+# "one in five", "one out of three": a share, not a pronoun
+_ONE_IN = regex.compile(r"\s+(?:in|out\s+of)\s+(?:\d|(?:two|three|four|five|six|seven|eight|nine|"
+                        r"ten|twenty|thirty|forty|fifty|hundred|a\s+(?:hundred|thousand))\b)",
+                        regex.IGNORECASE)
+
+
 def _split(m: Any, text: str, rules: Rules, unit: str, hedge: Hedge | None) -> list[Quantity]:
     """Two figures that only looked like a range: read each on its own."""
-    out: list[Quantity] = []
     first_end = m.end("pct1") if m.group("pct1") else m.end("n1")
     second_start = m.start("cur2") if m.group("cur2") else m.start("n2")
     first = find_quantities_at(text, m.start(), first_end, rules)
@@ -397,15 +615,8 @@ def find_quantities_at(text: str, start: int, end: int, rules: Rules) -> list[Qu
     return out
 
 
-_CHANGE_VERBS = regex.compile(
-    r"\b(?:rose|risen|rising|rise|rises|increased|increase|increases|increasing|climbed|climb|"
-    r"jumped|grew|grown|fell|fallen|falls|dropped|drop|declined|decreased|decrease|cut|raised|"
-    r"raise|lowered|revised|up|down|went|soared|surged|slipped|plunged|doubled|tripled|"
-    r"swelled|reduced|shrank|expanded|moved|changed)\s+(?:\w+\s+)?$", regex.IGNORECASE)
-
-
-def _is_change(text: str, pos: int) -> bool:
-    return bool(_CHANGE_VERBS.search(text, max(0, pos - 40), pos))
+def _is_change(text: str, pos: int, rules: Rules) -> bool:
+    return bool(_change_patterns(rules)[1].search(text, max(0, pos - 40), pos))
 
 
 def _make(text: str, start: int, end: int, value: float, low: float, high: float,

@@ -12,7 +12,11 @@ import regex
 
 from .rules import Rules
 
-_NEXT = regex.compile(r"(?P<glue>-?)(?P<sp>\s?)(?P<words>[\p{L}°µ²³/]+(?:[\s-][\p{L}²³/]+){0,3})")
+_NEXT = regex.compile(r"(?P<glue>-?)(?P<sp>\s?)(?P<words>[\p{L}°µμ²³/]+(?:\^?[23](?![\d.]))?"
+                     r"(?:[\s-][\p{L}²³/]+){0,3})")
+_POWER = regex.compile(r"\^?([23])$")
+# "m.p.h.", "m.p.g.": a unit written with dots
+_DOTTED = regex.compile(r"(?P<sp>\s?)(?P<abbr>(?:\p{Ll}\.){2,4})")
 
 
 @lru_cache(maxsize=4)
@@ -39,12 +43,36 @@ def _catalogue(rules: Rules) -> tuple[dict[str, str], dict[str, str]]:
     return symbols, surfaces
 
 
+@lru_cache(maxsize=4)
+def _lower_aliases(rules: Rules) -> dict[str, str]:
+    """Aliases of two letters or more, in any case ("HZ", "hz" as "Hz")."""
+    return {k.lower(): v for k, v in rules.unit_aliases.items() if len(k) > 1}
+
+
+@lru_cache(maxsize=4)
+def _full_names(rules: Rules) -> dict[str, str]:
+    """Short unit name -> the catalogue's full name ("km" -> "kilometre")."""
+    return {v: k for k, v in rules.unit_short_names.items()}
+
+
+def _short(rules: Rules, name: str) -> str:
+    return rules.unit_short_names.get(name, name)
+
+
 def find_unit(text: str, pos: int, rules: Rules) -> tuple[str, int] | None:
     """The unit written right after ``pos`` and where it ends, or None."""
+    symbols, surfaces = _catalogue(rules)
+    d = _DOTTED.match(text, pos)
+    if d:
+        plain = d.group("abbr").replace(".", "")
+        name = rules.unit_aliases.get(plain) or symbols.get(plain) or \
+            symbols.get(plain.upper())
+        if name:
+            return _short(rules, rules.unit_aliases.get(plain, name)) \
+                if plain in rules.unit_aliases else name, d.end()
     m = _NEXT.match(text, pos)
     if not m:
         return None
-    symbols, surfaces = _catalogue(rules)
     glued = not m.group("sp")
     words = regex.split(r"([\s-])", regex.sub(r"/.*", "", m.group("words"), count=1)
                         if "/" in m.group("words")[1:] else m.group("words"))
@@ -54,7 +82,27 @@ def find_unit(text: str, pos: int, rules: Rules) -> tuple[str, int] | None:
         end = m.start("words") + len(cand)
         if end < len(text) and (text[end].isalnum()):
             continue
+        power = _POWER.search(cand)
+        if power:  # "km2", "km^3": a square or cubic unit written without superscripts
+            base = symbols.get(cand[:power.start()])
+            full = _full_names(rules).get(base or "")
+            if full:
+                name = ("square " if power.group(1) == "2" else "cubic ") + full
+                if name in surfaces:
+                    return surfaces[name], end
+            continue
         low = cand.lower()
+        alias = rules.unit_aliases.get(cand.replace("μ", "µ")) or rules.unit_aliases.get(cand) \
+            or (_lower_aliases(rules).get(low) if len(cand) > 1 else None)
+        if alias and (glued or cand not in rules.unit_glued_only) and \
+                (len(cand) > 1 or glued or cand in ("C", "F")) and not \
+                (len(cand) == 1 and m.group("glue")):
+            if len(cand) == 1 and (not glued or text[end:end + 1] == "/"):
+                continue  # "35 C" stands apart, "14.7C/" is cents: a letter, not a unit
+            return _short(rules, alias), end
+        cand_mu = cand.replace("μ", "µ")
+        if cand_mu != cand and cand_mu in symbols:
+            return symbols[cand_mu], end
         if low in surfaces and (len(low) > 2 or glued):
             return surfaces[low], end
         if cand in symbols and (glued or len(cand) >= 2):
@@ -62,7 +110,10 @@ def find_unit(text: str, pos: int, rules: Rules) -> tuple[str, int] | None:
     return None
 
 
-_PER = regex.compile(r"(?:\s*/\s*|\s+per\s+|\s+an?\s+|\s+each\s+)(?=\p{L})", regex.IGNORECASE)
+_PER = regex.compile(r"(?:\s*/\s*|\s+per\s+|\s+an?[\s-]+|\s+each\s+)(?=\p{L})", regex.IGNORECASE)
+# "a year earlier", "a week ago": a time, not a rate
+_NOT_RATE = regex.compile(r"\s+(?:earlier|ago|later|before|after|on|from|since|in|of)\b",
+                          regex.IGNORECASE)
 _TIME_DENOMINATORS = {"s": "s", "sec": "s", "second": "s", "min": "min", "minute": "min",
                       "h": "h", "hr": "h", "hour": "h", "d": "day", "day": "day",
                       "week": "week", "wk": "week", "month": "month", "mo": "month",
@@ -83,6 +134,8 @@ def find_rate(text: str, pos: int, rules: Rules) -> tuple[str, int] | None:
     word = w.group(0).lower()
     end = m.end() + len(w.group(0))
     if word in _TIME_DENOMINATORS and (end >= len(text) or not text[end].isalnum()):
+        if _NOT_RATE.match(text, end) and not m.group(0).strip().startswith(("/", "per")):
+            return None
         return _TIME_DENOMINATORS[word], end
     if word.endswith("s"):
         return None  # "a month" is a rate, "a months" is not English

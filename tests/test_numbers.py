@@ -84,3 +84,36 @@ def test_any_text_gives_spans_that_match(text: str) -> None:
     for q in find_quantities(text, RULES):
         assert text[q.start:q.end] == q.surface
         assert q.low <= q.high
+
+
+_DENOMINATORS = {2: "half", 3: "third", 4: "quarter", 5: "fifth", 6: "sixth", 8: "eighth",
+                 10: "tenth", 100: "hundredth"}
+
+
+@settings(max_examples=300)
+@given(st.integers(min_value=2, max_value=19), st.sampled_from(sorted(_DENOMINATORS)),
+       st.booleans())
+def test_fraction_in_words_reads_back(numerator: int, den: int, hyphen: bool) -> None:
+    """"three fifths", "seven-eighths": a number of parts; the plural marks the fraction."""
+    word = _DENOMINATORS[den]
+    plural = "halves" if word == "half" else word + "s"
+    text = f"{_UNITS[numerator]}{'-' if hyphen else ' '}{plural}"
+    assert abs(parse_number(text, RULES) - numerator / den) < 1e-9
+
+
+@settings(max_examples=300)
+@given(st.integers(min_value=0, max_value=999), st.integers(min_value=1, max_value=99))
+def test_point_decimal_in_words_reads_back(whole: int, decimals: int) -> None:
+    """"three hundred and five point four two": the digits after "point" one by one."""
+    digits = f"{decimals:02d}"
+    text = in_words(whole) + " point " + " ".join(_UNITS[int(d)] for d in digits)
+    assert abs(parse_number(text, RULES) - float(f"{whole}.{digits}")) < 1e-9
+
+
+@settings(max_examples=300)
+@given(st.lists(st.integers(min_value=20, max_value=99).filter(lambda n: n % 10 == 0),
+                min_size=2, max_size=4))
+def test_run_of_tens_is_several_numbers(tens: list[int]) -> None:
+    """"twenty thirty forty" is three numbers: a ten cannot follow a ten."""
+    text = " ".join(_TENS[t // 10] for t in tens)
+    assert [q.value for q in find_quantities(text, RULES)] == [float(t) for t in tens]
