@@ -17,6 +17,7 @@ from typing import Any
 
 import regex
 
+from . import scan
 from .model import Quantity
 from .numbers import parse_number, read_words, significant_figures
 from .rules import Hedge, Rules
@@ -168,6 +169,13 @@ class _NonClaims:
         return None
 
 
+@lru_cache(maxsize=8)
+def _nonclaims(text: str, rules: Rules) -> _NonClaims:
+    """The non-claim spans of a text, looked for only around its figures (cached: the
+    pieces of one text read again after a split share them)."""
+    return _NonClaims(scan.nonclaim_spans(text, rules, scan.anchors(text, rules)))
+
+
 def _bound(b: tuple[str, float], v: float) -> float:
     kind, factor = b
     if kind == "v":
@@ -208,14 +216,17 @@ def _is_glued_metre(text: str, n_end: int, raw: str, has_currency: bool) -> bool
 def find_quantities(text: str, rules: Rules) -> list[Quantity]:
     """Every figure in ``text`` that states a quantity, in order; [] when none."""
     comp = _compile(rules)
+    spots = scan.anchors(text, rules)
+    if not spots:
+        return []
     nonclaims: _NonClaims | None = None
     out: list[Quantity] = []
     covered = 0
-    for m in comp.pattern.finditer(text):
+    for m in scan.iter_matches(comp.pattern, text, spots, rules):
         if m.start() < covered:
             continue  # inside the unit of the figure before ("4km^3")
         if nonclaims is None:
-            nonclaims = _NonClaims(_spans(text, rules))
+            nonclaims = _nonclaims(text, rules)
         q = _read(m, text, rules, comp, nonclaims)
         if q is not None:
             out.extend(_with_change(text, x, rules) for x in q)
@@ -600,7 +611,7 @@ def find_quantities_at(text: str, start: int, end: int, rules: Rules) -> list[Qu
     """The quantities of one piece of a text, with offsets into the whole text."""
     piece = text[start:end]
     comp = _compile(rules)
-    nonclaims = _NonClaims(_spans(text, rules))
+    nonclaims = _nonclaims(text, rules)
     out: list[Quantity] = []
     for m in comp.pattern.finditer(piece):
         if m.group("n2") is not None:

@@ -83,6 +83,7 @@ class NonClaim:
     kind: str
     reason: str
     pattern: Any  # regex.Pattern[str]
+    requires: tuple[str, ...] = ()  # lowercase words one of which a text must hold to match
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: one load, one value
@@ -313,7 +314,12 @@ def _load_non_claims(data: dict[str, Any], path: str) -> tuple[NonClaim, ...]:
         where = f"{path} [{kind}]"
         if not isinstance(table, dict):
             raise RulesError(f"{where}: expected a table")
-        _check_keys(where, table, {"reason", "patterns", "case_sensitive"}, {"reason", "patterns"})
+        _check_keys(where, table, {"reason", "patterns", "case_sensitive", "requires"},
+                    {"reason", "patterns"})
+        requires = tuple(w.lower() for w in _str_list(f"{where} requires",
+                                                      table.get("requires", [])))
+        if "{month}" in str(table.get("requires", "")):
+            raise RulesError(f"{where} requires: list the words, not a placeholder")
         if not isinstance(table.get("case_sensitive", False), bool):
             raise RulesError(f"{where} case_sensitive: expected true or false")
         flags = regex.V0 if table.get("case_sensitive") else regex.IGNORECASE
@@ -321,7 +327,7 @@ def _load_non_claims(data: dict[str, Any], path: str) -> tuple[NonClaim, ...]:
             expanded = pat.replace("{month}", f"(?:{months})").replace("{weekday}",
                                                                        f"(?:{weekdays})")
             out.append(NonClaim(kind, str(table["reason"]),
-                                _compile(f"{where} patterns[{i}]", expanded, flags)))
+                                _compile(f"{where} patterns[{i}]", expanded, flags), requires))
     return tuple(out)
 
 

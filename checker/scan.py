@@ -54,9 +54,18 @@ def _starters(rules: Rules) -> frozenset[str]:
     return frozenset(out)
 
 
+@lru_cache(maxsize=8)
+def _signs(rules: Rules) -> frozenset[str]:
+    """Characters other than letters and digits that may open a figure's match."""
+    out = set("+-−–—±~≈∼(#.<>≤≥=*'\"“‘")
+    out.update(sym[0] for sym in rules.currency_symbols if not sym[0].isalnum())
+    return frozenset(out)
+
+
 _TOKEN_START = regex.compile(r"(?<![\w])\w|[^\w\s]")
 
 
+@lru_cache(maxsize=16)  # find_quantities and the non-claim scan of one text share them
 def anchors(text: str, rules: Rules) -> list[int]:
     """Where figures may stand in ``text``: the start of every digit run and number word."""
     out: list[int] = []
@@ -76,6 +85,7 @@ def iter_matches(pattern: Any, text: str, spots: list[int], rules: Rules) -> Ite
     end = 0
     n = len(text)
     starters = _starters(rules)
+    signs = _signs(rules)
     for a in spots:
         if a < end:
             continue
@@ -90,7 +100,7 @@ def iter_matches(pattern: Any, text: str, spots: list[int], rules: Rules) -> Ite
                     w = word.group(0) if word else ""
                     if w.lower() not in starters and not w.isupper():
                         continue
-                elif ch.isdigit():
+                elif ch not in signs:
                     continue
             m = pattern.match(text, s, stop)
             if m is not None and m.end() > a:
@@ -102,7 +112,7 @@ def iter_matches(pattern: Any, text: str, spots: list[int], rules: Rules) -> Ite
         end = found.end() if found.end() > found.start() else found.end() + 1
 
 
-_WORD = regex.compile(r"\w+")
+_WORD = regex.compile(r"[^\W\d_]+")  # the letters a token opens with ("USD" of "USD10m")
 
 
 def windows(text: str, spots: list[int], margin: int = MARGIN) -> list[tuple[int, int]]:
@@ -122,8 +132,11 @@ def nonclaim_spans(text: str, rules: Rules, spots: list[int]) -> list[tuple[int,
     """Every non-claim match in the windows around ``spots``, sorted by start."""
     out: list[tuple[int, int, str]] = []
     wins = windows(text, spots)
+    lowered = [text[s:e].lower() for s, e in wins]
     for nc in rules.non_claims:
-        for s, e in wins:
+        for (s, e), low in zip(wins, lowered):
+            if nc.requires and not any(w in low for w in nc.requires):
+                continue  # the section's patterns all need a word this window lacks
             for m in nc.pattern.finditer(text, s, e):
                 if m.end() > m.start():
                     out.append((m.start(), m.end(), nc.reason))
