@@ -315,3 +315,13 @@ def test_read_any_bytes(tmp_path: Path, data: bytes, suffix: str, max_bytes: int
         assert isinstance(found, (Document, Skipped))
         if isinstance(found, Document):
             assert found.text.strip() and "\r" not in found.text
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=300))
+def test_repair_fast_path_matches_ftfy(text: str) -> None:
+    """Any text the fast path keeps comes out exactly as ftfy's full pass would give it."""
+    from checker.documents import _repair
+
+    expected = ftfy.fix_text(text, uncurl_quotes=False, unescape_html=False)
+    assert _repair(text) == expected
