@@ -9,6 +9,7 @@ claims of ``extract_claims(doc, rules)`` (a pure function) and the document's st
 """
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 from collections import deque
@@ -73,19 +74,19 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def _prepend(first: Document, rest: Iterator[Document]) -> Iterator[Document]:
-    yield first
-    yield from rest
+INLINE_DOCS = 256  # up to this many documents are processed in this process, without workers
 
 
 def run_local(docs: Iterable[Document], rules_dir: str | None, jobs: int,
-              chunk: int = CHUNK_DOCS) -> Iterator[Result]:
+              chunk: int = CHUNK_DOCS, inline_docs: int = INLINE_DOCS) -> Iterator[Result]:
     """Results of every document, in order, from ``jobs`` processes (1: in this process)."""
     it = iter(docs)
-    first = next(it, None)
-    if first is None:  # nothing to do: start no worker
+    head = list(itertools.islice(it, inline_docs + 1))
+    if not head:  # nothing to do: start no worker
         return
-    docs = _prepend(first, it)
+    if len(head) <= inline_docs:
+        jobs = 1  # a small incremental run: starting workers would cost more than the work
+    docs = itertools.chain(head, it)
     if jobs <= 1:
         rules = load_rules(rules_dir)
         for c in chunked(docs, chunk):

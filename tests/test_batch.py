@@ -311,3 +311,15 @@ def test_seeds_in_a_synthetic_feed(tmp_path: Path) -> None:
     stories = {s for (s,) in db.execute("SELECT DISTINCT story FROM documents WHERE doc_id IN "
                                         f"({','.join('?' * len(seed_ids))})", sorted(seed_ids))}
     assert len(stories) == 1
+
+
+def test_worker_processes_give_the_same_results_as_one_process() -> None:
+    """The local engine's worker pool returns the same results, in order, as one process."""
+    from checker.engine import run_local
+    from checker.model import Document
+
+    docs = [Document(f"d{i}", f"Officials said {1000 + i:,} people were evacuated on day {i}. "
+                              f"Police put the number at {500 + i}.") for i in range(40)]
+    one = list(run_local(docs, None, 1))
+    two = list(run_local(docs, None, 2, chunk=4, inline_docs=0))
+    assert one == two and len(one) == 40
