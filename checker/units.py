@@ -6,7 +6,11 @@ and the catalogue symbols that are too much like English words to trust.
 """
 from __future__ import annotations
 
+import json
+import os
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 import regex
 
@@ -19,27 +23,64 @@ _POWER = regex.compile(r"\^?([23])$")
 _DOTTED = regex.compile(r"(?P<sp>\s?)(?P<abbr>(?:\p{Ll}\.){2,4})")
 
 
+def _cache_file() -> Path:
+    """Where the unit catalogue read from quantulum3 is kept between runs."""
+    from importlib.metadata import version
+
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "numcheck" / f"quantulum3-{version('quantulum3')}-units.json"
+
+
+@lru_cache(maxsize=1)
+def _raw_catalogue() -> dict[str, Any]:
+    """quantulum3's English unit catalogue as plain data: its units (name, entity, symbols,
+    surfaces) and its surface index. Loading it from quantulum3 costs a few seconds
+    (it builds plural forms), so the result is cached as JSON per quantulum3 version; a
+    cache that cannot be read or written is simply rebuilt."""
+    path = _cache_file()
+    try:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(data.get("units"), list) and isinstance(data.get("surfaces"), list):
+            return data
+    except (OSError, ValueError):
+        pass
+    from quantulum3 import load
+
+    units = load.units("en_US")
+    data = {
+        "units": [[name, u.entity.name, sorted(u.symbols), sorted(u.surfaces)]
+                  for name, u in units.names.items()],
+        "surfaces": sorted([surf, next(iter(us)).name, next(iter(us)).entity.name]
+                           for surf, us in units.surfaces.items() if us),
+    }
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return data
+
+
 @lru_cache(maxsize=4)
 def _catalogue(rules: Rules) -> tuple[dict[str, str], dict[str, str]]:
     """(case-sensitive symbols, lowercase surfaces) -> short unit name."""
-    from quantulum3 import load  # imported here: loading the catalogue costs a second
-
-    units = load.units("en_US")
+    raw = _raw_catalogue()
     symbols: dict[str, str] = {}
     surfaces: dict[str, str] = {}
-    for name, unit in units.names.items():
-        if unit.entity.name.lower() in rules.unit_ignore_entities:
+    for name, entity, unit_symbols, unit_surfaces in raw["units"]:
+        if entity.lower() in rules.unit_ignore_entities:
             continue
         short = rules.unit_short_names.get(name, name)
-        for sym in unit.symbols:
+        for sym in unit_symbols:
             if sym and sym not in rules.unit_ignore_symbols:
                 symbols.setdefault(sym, short)
-        for surf in unit.surfaces:
+        for surf in unit_surfaces:
             surfaces.setdefault(surf.lower(), short)
-    for surf, unit_set in units.surfaces.items():
-        unit = next(iter(unit_set))
-        if unit.entity.name.lower() not in rules.unit_ignore_entities:
-            surfaces.setdefault(surf.lower(), rules.unit_short_names.get(unit.name, unit.name))
+    for surf, name, entity in raw["surfaces"]:
+        if entity.lower() not in rules.unit_ignore_entities:
+            surfaces.setdefault(surf.lower(), rules.unit_short_names.get(name, name))
     return symbols, surfaces
 
 

@@ -36,3 +36,19 @@ def test_quantity_case(case: dict[str, str]) -> None:
     assert math.isclose(q.high, float(case["high"])), case["note"]
     assert (q.qualifier, q.unit, q.change) == (case["qualifier"], case["unit"],
                                                case["change"]), case["note"]
+
+
+def test_unit_catalogue_cache_gives_the_same_units(tmp_path, monkeypatch, rules) -> None:  # type: ignore[no-untyped-def]
+    """The unit catalogue read back from its cache equals the one built from quantulum3."""
+    from checker import units
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    units._raw_catalogue.cache_clear()
+    units._catalogue.cache_clear()
+    built = units._catalogue(rules)
+    assert units._cache_file().is_file()
+    units._raw_catalogue.cache_clear()
+    units._catalogue.cache_clear()
+    assert units._catalogue(rules) == built
+    units._raw_catalogue.cache_clear()
+    units._catalogue.cache_clear()
