@@ -38,7 +38,6 @@ from typing import Any
 
 import charset_normalizer
 import ftfy
-import trafilatura
 from ftfy import badness
 
 from checker.model import Document, Skipped
@@ -387,6 +386,8 @@ def _field(value: object) -> str:
 def _html_docs(path: Path, base: str, text: str) -> list[Document | Skipped]:
     """The main text of an HTML page, with title, date and URL from its metadata."""
     try:
+        import trafilatura  # here: it takes a tenth of a second to import, and only HTML needs it
+
         page: Any = trafilatura.bare_extraction(
             text, favor_precision=True, with_metadata=True, date_extraction_params=_DATES
         )
