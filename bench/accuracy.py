@@ -345,16 +345,7 @@ def score(golds: list[Gold], preds: list[Pred], spans: bool = True,
 
 # ---------------------------------------------------------------- NewsQuant (CQE's scoring)
 
-_STOP = frozenset("""the a an this that these those which who whom whose what where when and
-or but nor so if than then as at by for from in into of off on onto out over to under up
-upon with within without about above across after against along among around before behind
-below between beyond during except inside near since through till until via is are was were
-be been being am has have had do does did will would shall should can could may might must
-not no it its he she they them their we our you your i me my his her him us also already
-still now just only even more most less least each every per while because though although
-whether both all said say says according last next ago later earlier today yesterday
-tonight some many much such own other another here there worldwide overall apiece each
-respectively alone combined total""".split())
+_STOP = frozenset(["the", "a", "an", "this", "that", "these", "those", "which", "who", "whom", "whose", "what", "where", "when", "and", "or", "but", "nor", "so", "if", "than", "then", "as", "at", "by", "for", "from", "in", "into", "of", "off", "on", "onto", "out", "over", "to", "under", "up", "upon", "with", "within", "without", "about", "above", "across", "after", "against", "along", "among", "around", "before", "behind", "below", "between", "beyond", "during", "except", "inside", "near", "since", "through", "till", "until", "via", "is", "are", "was", "were", "be", "been", "being", "am", "has", "have", "had", "do", "does", "did", "will", "would", "shall", "should", "can", "could", "may", "might", "must", "not", "no", "it", "its", "he", "she", "they", "them", "their", "we", "our", "you", "your", "i", "me", "my", "his", "her", "him", "us", "also", "already", "still", "now", "just", "only", "even", "more", "most", "less", "least", "each", "every", "per", "while", "because", "though", "although", "whether", "both", "all", "said", "say", "says", "according", "last", "next", "ago", "later", "earlier", "today", "yesterday", "tonight", "some", "many", "much", "such", "own", "other", "another", "here", "there", "worldwide", "overall", "apiece", "each", "respectively", "alone", "combined", "total"])
 
 
 def singular(word: str) -> str:

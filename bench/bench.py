@@ -23,11 +23,11 @@ import psutil
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from feedgen import generate, write_feed  # noqa: E402 - after the path set-up
+from feedgen import generate, write_feed
 
-from checker.claims import extract_claims  # noqa: E402
-from checker.model import Document  # noqa: E402
-from checker.rules import load_rules  # noqa: E402
+from checker.claims import extract_claims
+from checker.model import Document
+from checker.rules import load_rules
 
 
 def _batch_main(argv: list[str]) -> int:

@@ -18,12 +18,10 @@ from pathlib import Path
 
 SHARD = 500  # articles per JSONL file
 
-_ON, _VOW, _CODA = "b br c ch d dr f g gr h k l m n p pr r s st t tr v w z".split(), \
-    "a e i o u ai ea io".split(), ["", "n", "r", "l", "s", "th", "nd", "rk"]
-_FIRST = ("Anna Ben Carla Daniel Elena Farid Grace Hassan Ines James Kofi Laura Marek Nadia "
-          "Omar Priya Rosa Samuel Tomas Una Victor Wen Yara Zoltan").split()
-_OUTLET = ("Herald Courier Gazette Post Tribune Chronicle Observer Ledger Dispatch Wire "
-           "Bulletin Standard Journal Record Examiner Sentinel").split()
+_ON, _VOW, _CODA = ["b", "br", "c", "ch", "d", "dr", "f", "g", "gr", "h", "k", "l", "m", "n", "p", "pr", "r", "s", "st", "t", "tr", "v", "w", "z"], \
+    ["a", "e", "i", "o", "u", "ai", "ea", "io"], ["", "n", "r", "l", "s", "th", "nd", "rk"]
+_FIRST = ["Anna", "Ben", "Carla", "Daniel", "Elena", "Farid", "Grace", "Hassan", "Ines", "James", "Kofi", "Laura", "Marek", "Nadia", "Omar", "Priya", "Rosa", "Samuel", "Tomas", "Una", "Victor", "Wen", "Yara", "Zoltan"]
+_OUTLET = ["Herald", "Courier", "Gazette", "Post", "Tribune", "Chronicle", "Observer", "Ledger", "Dispatch", "Wire", "Bulletin", "Standard", "Journal", "Record", "Examiner", "Sentinel"]
 # topic: (counted word, verb phrase, plausible size range, what the officials are)
 _TOPICS = [
     ("workers", "walked out at the {place} plant", (800, 9000), "the {org} union"),
@@ -63,8 +61,7 @@ _HEDGES = [("about {v}", 1.0), ("some {v}", 1.0), ("nearly {v}", 1.0), ("more th
            ("at least {v}", 0.95), ("{v}", 1.0)]
 _CLAIMANTS = ["officials said", "police said", "organisers said", "according to {org_full}",
               "{org_full} said", "a spokesperson for {org_full} told reporters"]
-MONTHS = ("January February March April May June July August September October November "
-          "December").split()
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 
 
 def _word(rng: random.Random, syllables: int) -> str:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from checker.rules import load_rules  # noqa: E402 - after the path set-up above
-from tests.regex_safety_cases import (  # noqa: E402
+from checker.rules import load_rules
+from tests.regex_safety_cases import (
     ADVERSARIAL,
     FLOOR_PATTERN,
     MB,

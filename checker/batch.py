@@ -28,8 +28,14 @@ from .documents import TRUNCATED, InputError, read_inputs
 from .engine import EngineError, default_jobs, run_engine
 from .html_report import SubjectView, render_html
 from .model import Claim, Conflict, Document, Skipped
-from .reports import (_mode_for, claims_table, conflicts_table, csv_text, render_markdown,
-                      write_atomic)
+from .reports import (
+    _mode_for,
+    claims_table,
+    conflicts_table,
+    csv_text,
+    render_markdown,
+    write_atomic,
+)
 from .rules import DEFAULT_RULES_DIR, Rules, RulesError, load_rules
 from .stories import StoryIndex, StoryProfile
 
@@ -261,7 +267,7 @@ class _AtomicText:
         self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
 
     def __enter__(self) -> io.TextIOBase:
-        return self.fh  # type: ignore[return-value]
+        return self.fh
 
     def __exit__(self, kind: object, value: object, tb: object) -> None:
         self.fh.close()
@@ -437,15 +443,22 @@ def run_batch_command(args: argparse.Namespace) -> int:
     return EXIT_SKIPPED if res.skipped else EXIT_OK
 
 
-def run_report_command(args: argparse.Namespace) -> int:
-    """``numcheck report``: the whole picture from the store; returns the exit status."""
-    if not Path(args.store).is_file():
-        _err(f"no such store: {args.store}")
-        return EXIT_USAGE
+def open_existing_store(path: str) -> sqlite3.Connection | None:
+    """The store at ``path``, or None after one line on stderr saying why it cannot be used."""
+    if not Path(path).is_file():
+        _err(f"no such store: {path}")
+        return None
     try:
-        db = store.open_store(args.store)
+        return store.open_store(path)
     except store.StoreError as exc:
         _err(str(exc))
+        return None
+
+
+def run_report_command(args: argparse.Namespace) -> int:
+    """``numcheck report``: the whole picture from the store; returns the exit status."""
+    db = open_existing_store(args.store)
+    if db is None:
         return EXIT_USAGE
     out = Path(args.out)
     n_docs = store.count(db, "documents")

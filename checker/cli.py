@@ -13,12 +13,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .batch import add_batch_commands, run_batch_command, run_report_command
-from .review import add_review_command, run_review_command
 from .documents import InputError
 from .evaluate import GoldError, format_score, score
 from .model import Skipped
 from .pipeline import RunResult, run_pipeline
 from .reports import summary, write_reports
+from .review import add_review_command, run_review_command
 from .rules import RulesError, load_rules
 
 EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130

@@ -38,7 +38,7 @@ from typing import Any
 
 import charset_normalizer
 import ftfy
-from ftfy import badness
+from ftfy import badness, chardata
 
 from checker.model import Document, Skipped
 
@@ -65,8 +65,13 @@ _NOT_PLAIN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # letter from the upper ranges ("Ã©", "â€™", "Ð¾", "ā€¦"): text without such a pair is not
 # checked further (ftfy's own test costs about 0.2 s per MB)
 _MOJIBAKE_HINT = re.compile("[\u00c0-\u00ff\u0100-\u017f][\u0080-\u02ff\u2000-\u20ff]")
-_FTFY_WORK = re.compile("[\x80-\x9f\u2028\u2029\u0085\ufb00-\ufb06\uff01-\uff5e\ud800-\udfff"
-                        "\u3000\x1b\ufeff]")
+_FTFY_WORK = re.compile(
+    "[\x80-\x9f\u2028\u2029\u0085\ufffd\ud800-\udfff\u3000\x1b\ufeff"
+    + "".join(re.escape(chr(c)) for c in sorted(chardata.CONTROL_CHARS))
+    + "".join(re.escape(chr(c)) for c in sorted(chardata.WIDTH_MAP))
+    + "".join(re.escape(ch) for ch in chardata.LIGATURES if isinstance(ch, str))
+    + "".join(re.escape(chr(c)) for c in chardata.LIGATURES if isinstance(c, int))
+    + "]")
 _FRONT_MATTER = re.compile(r"---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
 _META_LINE = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*)")
 _DATES = {"extensive_search": False, "original_date": True}  # metadata only, no guessing from text

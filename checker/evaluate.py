@@ -160,7 +160,7 @@ def score(claims: list[Claim], conflicts: list[Conflict], docs: list[Document],
             continue
         ga, gb = match.get(f.claim_a), match.get(f.claim_b)
         key = frozenset((ga, gb)) if ga and gb else None
-        label = labels.get(key) if key else None  # type: ignore[arg-type]
+        label = labels.get(key) if key else None
         touches_fp = f.claim_a in fp or f.claim_b in fp
         if label is not None or touches_fp:
             flagged_scored += 1

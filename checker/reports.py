@@ -70,7 +70,7 @@ def raw_cell(cell: str) -> str:
     >>> raw_cell(neutralise("=1+1")), raw_cell(neutralise("'a")), raw_cell("plain")
     ('=1+1', "'a", 'plain')
     """
-    return cell[1:] if cell.startswith("'") else cell
+    return cell.removeprefix("'")
 
 
 def csv_text(df: pd.DataFrame, header: bool = True) -> str:

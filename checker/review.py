@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import store
-from .batch import review_line
+from .batch import open_existing_store, review_line
 from .reports import neutralise, raw_cell, write_atomic
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
@@ -250,13 +250,8 @@ def _login() -> str:
 
 def run_review_command(args: argparse.Namespace) -> int:
     """``numcheck review``: returns the exit status (1 when some rows were rejected)."""
-    if not Path(args.store).is_file():
-        _err(f"no such store: {args.store}")
-        return EXIT_USAGE
-    try:
-        db = store.open_store(args.store)
-    except store.StoreError as exc:
-        _err(str(exc))
+    db = open_existing_store(args.store)
+    if db is None:
         return EXIT_USAGE
     if args.export:
         rows = export_rows(db, args.all)

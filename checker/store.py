@@ -239,7 +239,7 @@ def _migrate_review(db: sqlite3.Connection) -> None:
                        (key, figs, cid))
 
 
-class transaction:  # noqa: N801 - used as a statement: ``with transaction(db):``
+class transaction:
     """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK when the block raises."""
 
     def __init__(self, db: sqlite3.Connection) -> None:

@@ -369,10 +369,10 @@ def _scope(text: str, rest: list[Token], qs: int, rules: Rules, places: list[Pla
                     break
     lead = _LEAD_PLACE.search(text, max(0, qs - 200), qs)
     if lead and not parts:  # "In Castelbruno alone, 13 people died"
-        name = strip_possessive(lead.group("place"))
+        place = strip_possessive(lead.group("place"))
         if not any(p.start == lead.start("place") and p.kind in ("country", "demonym")
-                   for p in places) and not rules.time_pattern.fullmatch(name):
-            parts.append(name)
+                   for p in places) and not rules.time_pattern.fullmatch(place):
+            parts.append(place)
     clause_end = _CLAUSE_END.search(text, qs)
     window = text[qs: clause_end.start() if clause_end else qs + 80]
     tm = rules.time_pattern.search(window[:120])

@@ -18,7 +18,7 @@ from checker.rules import load_rules
 from checker.stories import StoryIndex, doc_terms
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-from feedgen import write_feed  # noqa: E402 - after the path set-up
+from feedgen import write_feed
 
 SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
 
@@ -222,7 +222,7 @@ def test_kill_leaves_whole_rows_and_next_run_completes(feed: Path, tmp_path: Pat
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """A run that dies after writing some documents leaves each document whole; the next run
     compares the groups the dead run left dirty."""
-    import checker.batch as batch
+    from checker import batch
 
     monkeypatch.setattr(batch, "WRITE_DOCS", 2)
     calls = {"n": 0}

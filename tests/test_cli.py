@@ -59,7 +59,7 @@ def test_readme_documents_every_command_and_option() -> None:
 
 def test_ctrl_c_says_how_far_it_got(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Ctrl-C in the middle of a run: exit 130, one line saying how far it got, old reports kept."""
-    import checker.pipeline as pipeline
+    from checker import pipeline
 
     src = tmp_path / "in"
     src.mkdir()

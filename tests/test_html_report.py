@@ -22,7 +22,7 @@ from checker.model import Claim, Conflict
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-from screenshots import dump_dom, find_chromium, page_errors, run_chromium  # noqa: E402
+from screenshots import dump_dom, find_chromium, page_errors, run_chromium  # noqa: E402 - from bench/
 
 
 class Page(HTMLParser):

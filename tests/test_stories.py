@@ -5,10 +5,10 @@ commit message.
 """
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
 
 from checker.evaluate import score
 from checker.pipeline import run_pipeline
