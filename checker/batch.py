@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 from . import store
 from .compare import compare_claims
@@ -278,8 +279,11 @@ class _AtomicText:
             os.unlink(self.tmp)
 
 
-def _chunks(items: Iterable[Claim], size: int) -> Iterator[list[Claim]]:
-    chunk: list[Claim] = []
+_T = TypeVar("_T")
+
+
+def _chunks(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
+    chunk: list[_T] = []
     for c in items:
         chunk.append(c)
         if len(chunk) >= size:
@@ -308,7 +312,8 @@ def write_store_reports(db: sqlite3.Connection, out: Path, since_run: int | None
         by_claim[c.claim_a].append(c)
         by_claim[c.claim_b].append(c)
     n_claims = 0
-    flagged: dict[str, list[Claim]] = defaultdict(list)  # story -> claims with a flag
+    # story -> ids of its claims with a flag (ids, not claims: a cold run flags most of a feed)
+    flagged: dict[str, list[str]] = defaultdict(list)
     with _AtomicText(out / "claims.csv") as fh:
         for i, chunk in enumerate(_chunks(store.iter_claims(db, since_run, by_claim),
                                           ROWS_PER_CSV_CHUNK)):
@@ -318,12 +323,15 @@ def write_store_reports(db: sqlite3.Connection, out: Path, since_run: int | None
             n_claims += len(chunk)
             for cl in chunk:
                 if cl.claim_id in by_claim:
-                    flagged[cl.story].append(cl)
+                    flagged[cl.story].append(cl.claim_id)
         if n_claims == 0:
             fh.write(csv_text(claims_table([], [])))
     with _AtomicText(out / "conflicts.csv") as fh:
-        fh.write(csv_text(conflicts_table(conflicts)))
-    story_of = {c.claim_id: s for s, cl in flagged.items() for c in cl}
+        for i, pairs in enumerate(_chunks(conflicts, ROWS_PER_CSV_CHUNK)):
+            fh.write(csv_text(conflicts_table(pairs), header=i == 0))
+        if not conflicts:
+            fh.write(csv_text(conflicts_table([])))
+    story_of = {cid: s for s, ids in flagged.items() for cid in ids}
     n_conf = sum(c.kind == "conflict" for c in conflicts)
     summary = (f"{n_claims} claims, {n_conf} conflicts, {len(conflicts) - n_conf} scope "
                f"differences, in {len(flagged)} stories.")
@@ -342,7 +350,8 @@ def write_store_reports(db: sqlite3.Connection, out: Path, since_run: int | None
         fdf = conflicts_table(story_conf[s])
         fdf["status"] = [status.get((c.claim_a, c.claim_b, c.kind), "")
                          for c in story_conf[s]]
-        md = render_markdown(claims_table(flagged[s], story_conf[s]), fdf, 0)
+        md = render_markdown(claims_table(store.claims_by_ids(db, flagged[s]), story_conf[s]),
+                             fdf, 0)
         body = md.split("\n", 4)[-1]  # drop render_markdown's title and summary line
         lines += [f"## Story {s}", "", ("\n" + body).replace("\n## ", "\n### ").lstrip("\n")]
         parts.append((f"Story {s}", _story_views(db, s, story_conf[s], status)))

@@ -69,8 +69,7 @@ _FTFY_WORK = re.compile(
     "[\x80-\x9f\u2028\u2029\u0085\ufffd\ud800-\udfff\u3000\x1b\ufeff"
     + "".join(re.escape(chr(c)) for c in sorted(chardata.CONTROL_CHARS))
     + "".join(re.escape(chr(c)) for c in sorted(chardata.WIDTH_MAP))
-    + "".join(re.escape(ch) for ch in chardata.LIGATURES if isinstance(ch, str))
-    + "".join(re.escape(chr(c)) for c in chardata.LIGATURES if isinstance(c, int))
+    + "".join(re.escape(chr(c) if isinstance(c, int) else str(c)) for c in chardata.LIGATURES)
     + "]")
 _FRONT_MATTER = re.compile(r"---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
 _META_LINE = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*)")

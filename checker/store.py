@@ -441,6 +441,19 @@ def iter_claims(db: sqlite3.Connection, since_run: int | None = None,
         f"(SELECT claim_id FROM wanted) {order}", (since_run,)))
 
 
+def claims_by_ids(db: sqlite3.Connection, ids: Sequence[str]) -> list[Claim]:
+    """The stored claims with these ids, in the order of ``ids`` (unknown ids are left out)."""
+    found: dict[str, Claim] = {}
+    for k in range(0, len(ids), 500):
+        part = list(ids[k:k + 500])
+        marks = ", ".join("?" for _ in part)
+        for row in db.execute(f"SELECT {_CLAIM_COLS} FROM claims WHERE claim_id IN ({marks})",
+                              part):
+            c = _claim(row)
+            found[c.claim_id] = c
+    return [found[i] for i in ids if i in found]
+
+
 def count(db: sqlite3.Connection, table: str) -> int:
     """Rows in one of the store's tables."""
     if table not in {"documents", "claims", "conflicts", "stories", "runs", "decisions"}:
