@@ -91,7 +91,7 @@ def _subject_before(text: str, verb_at: int, rules: Rules) -> str:
 
 
 def _name_after(text: str, at: int, rules: Rules) -> str:
-    """The claimant after an inverted verb: "..., said Justin Crump, a former ...". """
+    """The claimant after an inverted verb: "..., said Ana Ruiz, a former ...". """
     m = _NAME_AFTER.match(text, at)
     return _clean(m.group("who"), rules) if m else ""
 

@@ -456,7 +456,7 @@ def read_words(text: str, rules: Rules, following: str = "") -> list[Segment]:
 def significant_figures(numeral: str) -> tuple[int, int]:
     """(significant figures, trailing zeros of the integer part) of a written numeral.
 
-    >>> significant_figures("10,000"), significant_figures("2,600"), significant_figures("51.6")
+    >>> significant_figures("10,000"), significant_figures("3,400"), significant_figures("51.6")
     ((1, 4), (2, 2), (3, 0))
     """
     digits = numeral.replace(",", "")

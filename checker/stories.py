@@ -59,8 +59,8 @@ def _day(published: str) -> int | None:
 def doc_terms(doc: Document) -> dict[str, float]:
     """A document's top terms with their weights; {} for a text without words.
 
-    >>> sorted(doc_terms(Document("d", "Troops reached Kursk. Officials in Kursk said so.")))
-    ['kursk', 'reached']
+    >>> sorted(doc_terms(Document("d", "Troops reached Tarrow. Officials in Tarrow said so.")))
+    ['reached', 'tarrow']
     """
     counts: defaultdict[str, float] = defaultdict(float)
     text = doc.title + ".\n" + doc.text

@@ -5,7 +5,7 @@ from the words after the figure ("10,000 North Korean troops", "thousands of tro
 or, for "the number", "the figure", "the toll", from the thing named nearby.
 ``whose``: the country the counted things belong to (a demonym, "from X", "X's", or a
 country that is the subject of the sentence). ``scope``: a place or time that narrows
-the figure ("in Kursk", "on Tuesday"), or its standing as an earlier figure or a
+the figure ("in Tarrow", "on Tuesday"), or its standing as an earlier figure or a
 forecast. The subject key joins counted, whose and the kind of unit.
 """
 from __future__ import annotations
