@@ -27,7 +27,7 @@ def extract_claims(doc: Document, rules: Rules) -> list[Claim]:
     quantities = find_quantities(doc.text, rules)
     if not quantities:
         return []
-    sentences = split_sentences(doc)
+    sentences = split_sentences(doc, rules)
     starts = [s.start for s in sentences]
     claims: list[Claim] = []
     last_claimant = ""

@@ -139,17 +139,6 @@ def _compile(rules: Rules) -> _Compiled:
     return _Compiled(regex.compile(pattern, flags), pre, post, vague, mult)
 
 
-def _spans(text: str, rules: Rules) -> list[tuple[int, int, str]]:
-    """Every non-claim span of the text, sorted by start."""
-    out: list[tuple[int, int, str]] = []
-    for nc in rules.non_claims:
-        for m in nc.pattern.finditer(text):
-            if m.end() > m.start():
-                out.append((m.start(), m.end(), nc.reason))
-    out.sort()
-    return out
-
-
 class _NonClaims:
     """Answers whether a span lies inside a non-claim match."""
 

@@ -109,7 +109,7 @@ class Rules:
     reference_defaults: dict[str, str]
     running_tallies: frozenset[str]
     earlier_markers: tuple[str, ...]
-    forecast_markers: frozenset[str]
+    abbreviations: frozenset[str]
     scope_prepositions: frozenset[str]
     whose_prepositions: frozenset[str]
     generic_counted: frozenset[str]
@@ -384,7 +384,7 @@ def _check_user_files(folder: Path) -> None:
 
 def _load(dirs: tuple[Path, ...]) -> Rules:
     """Read and check the rule files of ``dirs`` (defaults first); see ``load_rules``."""
-    _read_tsv("abbreviations.tsv", dirs, ("abbreviation", "kind"))  # read by sentences.py
+    abbreviations = frozenset(_read_tsv("abbreviations.tsv", dirs, ("abbreviation", "kind")))
 
     nums = _read_toml("numbers.toml", dirs)
     _check_keys("numbers.toml", nums, {"units", "tens", "scales", "suffixes", "collectives",
@@ -432,7 +432,7 @@ def _load(dirs: tuple[Path, ...]) -> Rules:
 
     subj = _read_toml("subjects.toml", dirs)
     subj_keys = {"reference_words", "reference_defaults", "running_tallies", "earlier_markers",
-                 "forecast_markers", "scope_prepositions", "whose_prepositions",
+                 "scope_prepositions", "whose_prepositions",
                  "generic_counted", "verb_counted", "money_words", "time_pattern", "counter_prefixes"}
     _check_keys("subjects.toml", subj, subj_keys, subj_keys)
     if not isinstance(subj["time_pattern"], str):
@@ -493,7 +493,7 @@ def _load(dirs: tuple[Path, ...]) -> Rules:
         reference_defaults={k.lower(): str(v) for k, v in subj["reference_defaults"].items()},
         running_tallies=lower_set("subjects.toml running_tallies", subj["running_tallies"]),
         earlier_markers=_str_list("subjects.toml earlier_markers", subj["earlier_markers"]),
-        forecast_markers=lower_set("subjects.toml forecast_markers", subj["forecast_markers"]),
+        abbreviations=abbreviations,
         scope_prepositions=lower_set("subjects.toml", subj["scope_prepositions"]),
         whose_prepositions=lower_set("subjects.toml", subj["whose_prepositions"]),
         generic_counted=lower_set("subjects.toml generic_counted", subj["generic_counted"]),

@@ -7,36 +7,15 @@ initials ("Joseph S. Bermudez") do not end a sentence.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-
 import regex
 
 from .model import Document, Sentence
-from .rules import DEFAULT_RULES_DIR, RulesError
+from .rules import Rules
 
 _BOUNDARY = regex.compile(
     r"""(?<=[.!?…])["'”’»)\]]*\s+(?=["'“‘«(\[]?[\p{Lu}\d])|\n+""",
 )
 _WORD_BEFORE = regex.compile(r"([\p{L}.]+)\.[\"'”’»)\]]*$")
-
-
-@lru_cache(maxsize=4)
-def _abbreviations(rules_dir: str = str(DEFAULT_RULES_DIR)) -> frozenset[str]:
-    path = Path(rules_dir) / "abbreviations.tsv"
-    out: set[str] = set()
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise RulesError(f"{path}: cannot read: {exc}") from None
-    for lineno, line in enumerate(lines, 1):
-        if not line.strip() or line.startswith("#") or line.startswith("abbreviation\t"):
-            continue
-        cells = line.split("\t")
-        if len(cells) != 2 or not cells[0]:
-            raise RulesError(f"{path}:{lineno}: expected 'abbreviation<TAB>kind'")
-        out.add(cells[0])
-    return frozenset(out)
 
 
 def _ends_sentence(text: str, cut: int, abbreviations: frozenset[str]) -> bool:
@@ -53,10 +32,10 @@ def _ends_sentence(text: str, cut: int, abbreviations: frozenset[str]) -> bool:
     return True
 
 
-def split_sentences(doc: Document) -> list[Sentence]:
+def split_sentences(doc: Document, rules: Rules) -> list[Sentence]:
     """The document's sentences in order; an empty list for a blank text."""
     text = doc.text
-    abbreviations = _abbreviations()
+    abbreviations = rules.abbreviations
     sentences: list[Sentence] = []
     start = 0
     for m in _BOUNDARY.finditer(text):

@@ -415,15 +415,6 @@ def _conflict(row: Sequence[object]) -> Conflict:
     return Conflict(**kw)  # type: ignore[arg-type]
 
 
-def iter_conflicts(db: sqlite3.Connection, since_run: int | None = None) -> Iterator[Conflict]:
-    """Stored conflicts in report order (story, subject, then compare's order)."""
-    where, args = ("WHERE first_run >= ?", (since_run,)) if since_run is not None else ("", ())
-    cols = ", ".join(("subject",) + CONFLICT_FIELDS)
-    for r in db.execute(f"SELECT {cols} FROM conflicts {where} ORDER BY story, subject, seq",
-                        args):
-        yield _conflict(r)
-
-
 def iter_claims(db: sqlite3.Connection, since_run: int | None = None,
                 also: Iterable[str] = ()) -> Iterator[Claim]:
     """Stored claims in report order (doc_id, offsets); with ``since_run``, only those written

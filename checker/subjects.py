@@ -1,12 +1,11 @@
 """Decide what a figure counts, whose it is and what narrows it: the claim's subject.
 
 ``counted``: the thing counted with synonyms folded (troops/soldiers -> troops), read
-from the words after the figure ("10,000 North Korean troops", "thousands of troops")
+from the words after the figure ("10,000 French troops", "thousands of troops")
 or, for "the number", "the figure", "the toll", from the thing named nearby.
 ``whose``: the country the counted things belong to (a demonym, "from X", "X's", or a
 country that is the subject of the sentence). ``scope``: a place or time that narrows
-the figure ("in Tarrow", "on Tuesday"), or its standing as an earlier figure or a
-forecast. The subject key joins counted, whose and the kind of unit.
+the figure ("in Tarrow", "on Tuesday"), or its standing as an earlier figure. The subject key joins counted, whose and the kind of unit.
 """
 from __future__ import annotations
 
@@ -203,7 +202,7 @@ def find_subject(q: Quantity, sentence: Sentence, context: str, rules: Rules,
         counted = ref or ("money" if unit_class(q.unit) == "money" else
                           q.unit if q.unit != "count" else "")
     if not whose:
-        whose = _whose_after(text, after[used:] if used < len(after) else [], places)
+        whose = _whose_after(after[used:] if used < len(after) else [], places, rules)
     if not whose:
         whose = _whose_sentence_subject(text, qs, places)
     scope = _scope(text, after[used:], qs, rules, places)
@@ -317,9 +316,9 @@ def _nearest_name(text: str, qs: int, qe: int, rules: Rules, places: list[Place]
     return ""
 
 
-def _whose_after(text: str, rest: list[Token], places: list[Place]) -> str:
-    """"troops from Pyongyang": a place after "from"/"of" right after the noun."""
-    if len(rest) >= 2 and rest[0].lower in ("from", "of"):
+def _whose_after(rest: list[Token], places: list[Place], rules: Rules) -> str:
+    """"troops from Paris": a place after "from"/"of" right after the noun."""
+    if len(rest) >= 2 and rest[0].lower in rules.whose_prepositions:
         for p in places:
             if p.start == rest[1].start or (rest[1].lower == "the" and len(rest) > 2
                                             and p.start == rest[2].start):
