@@ -1,4 +1,4 @@
-"""A table of sentences and the figure each should yield (tests/cases/quantities.csv)."""
+"""Tables of sentences and the figure each should yield (tests/cases/quantities*.csv)."""
 from __future__ import annotations
 
 import csv
@@ -10,8 +10,8 @@ import pytest
 from checker.quantities import find_quantities
 from checker.rules import load_rules
 
-CASES = list(csv.DictReader((Path(__file__).parent / "cases" / "quantities.csv")
-                            .open(encoding="utf-8")))
+CASES = [row for table in sorted((Path(__file__).parent / "cases").glob("quantities*.csv"))
+         for row in csv.DictReader(table.open(encoding="utf-8"))]
 
 
 def _param(case: dict[str, str]) -> object:
