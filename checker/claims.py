@@ -40,12 +40,14 @@ def extract_claims(doc: Document, rules: Rules) -> list[Claim]:
             continue  # a figure across a sentence break: not one claim
         sent = sentences[i]
         if i != last_index:
-            # carry the last named claimant forward through the sentences in between
-            for k in range(last_index + 1, i):
+            # carry forward the last claimant named in the sentences in between: the
+            # nearest one naming somebody wins, so read them backwards and stop there
+            for k in range(i - 1, last_index, -1):
                 named = [a for a in find_attributions(sentences[k].text, rules)
                          if a.who.lower() not in rules.pronouns]
                 if named:
                     last_claimant = named[-1].who
+                    break
             last_index = i
         if i not in attributions_cache:
             attributions_cache[i] = find_attributions(sent.text, rules)

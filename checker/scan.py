@@ -20,7 +20,8 @@ from .rules import Rules
 
 BACK = 80      # farthest a figure's match starts before its anchor ("not anywhere near US$ ")
 AHEAD = 400    # farthest a figure's match ends after its anchor (ranges, units, post-hedges)
-MARGIN = 160   # window kept on each side of an anchor for the non-claim patterns
+MARGIN = 80    # window kept on each side of an anchor for the non-claim patterns
+COVER = 0.6    # share of a text its windows may cover before one pass over it all is cheaper
 
 
 @lru_cache(maxsize=8)
@@ -31,11 +32,37 @@ def _anchor_pattern(rules: Rules) -> Any:
         words.update(w.lower() for w in table)
     for group in (*rules.vague, *rules.multipliers):
         for phrase in group.words:
-            words.update(phrase.lower().split())
+            # the phrase's first word, or when a match may open there anyway ("a small
+            # number of"), its longest word: never a bare "of" or "a" on every line
+            first, *rest = phrase.lower().split()
+            words.add(max(rest, key=len) if rest and first in _starters(rules) else first)
     words.update(k for k in rules.suffixes if len(k) > 1)
-    alt = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True) if w.isalpha()
-                   and len(w) > 1)
+    alt = trie_alternation([w for w in words if w.isalpha() and len(w) > 1])
     return regex.compile(rf"\d|[\u00BC-\u00BE\u2150-\u215E]|\b(?:{alt})", regex.IGNORECASE)
+
+
+def trie_alternation(words: list[str]) -> str:
+    """A pattern matching the same as the alternation of ``words``, longest first, written as
+    a tree of shared prefixes so that the engine tries each letter once, not once per word.
+
+    >>> trie_alternation(["ten", "tens", "two"])
+    't(?:en(?:s)?|wo)'
+    """
+    tree: dict[str, Any] = {}
+    for w in words:
+        node = tree
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        alts = [regex.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(tree)
 
 
 @lru_cache(maxsize=8)
@@ -100,8 +127,8 @@ def iter_matches(pattern: Any, text: str, spots: list[int], rules: Rules) -> Ite
                     w = word.group(0) if word else ""
                     if w.lower() not in starters and not w.isupper():
                         continue
-                elif ch not in signs:
-                    continue
+                elif ch not in signs or (ch == "." and not text[s + 1:s + 2].isdigit()):
+                    continue  # a full stop opens a figure only as a decimal point (".5")
             m = pattern.match(text, s, stop)
             if m is not None and m.end() > a:
                 found = m
@@ -132,10 +159,16 @@ def nonclaim_spans(text: str, rules: Rules, spots: list[int]) -> list[tuple[int,
     """Every non-claim match in the windows around ``spots``, sorted by start."""
     out: list[tuple[int, int, str]] = []
     wins = windows(text, spots)
+    if sum(e - s for s, e in wins) > COVER * len(text):
+        wins = [(0, len(text))]  # figures everywhere: one pass over the text costs less
     lowered = [text[s:e].lower() for s, e in wins]
+    gates: dict[tuple[str, ...], list[bool]] = {}  # sections share their word lists
     for nc in rules.non_claims:
-        for (s, e), low in zip(wins, lowered):
-            if nc.requires and not any(w in low for w in nc.requires):
+        if nc.requires not in gates:
+            gates[nc.requires] = [not nc.requires or any(w in low for w in nc.requires)
+                                  for low in lowered]
+        for (s, e), open_ in zip(wins, gates[nc.requires]):
+            if not open_:
                 continue  # the section's patterns all need a word this window lacks
             for m in nc.pattern.finditer(text, s, e):
                 if m.end() > m.start():

@@ -15,15 +15,32 @@ from .rules import Rules
 _BOUNDARY = regex.compile(
     r"""(?<=[.!?…])["'”’»)\]]*\s+(?=["'“‘«(\[]?[\p{Lu}\d])|\n+""",
 )
-_WORD_BEFORE = regex.compile(r"([\p{L}.]+)\.[\"'”’»)\]]*$")
+
+
+_CLOSERS = "\"'”’»)]"
+
+
+def _word_before(text: str, cut: int) -> str:
+    """The letters and dots before the full stop that closes ``text[:cut]`` (closing quotes
+    and brackets aside), at most 40 characters back; "" when there is none."""
+    i = cut
+    while i > 0 and text[i - 1] in _CLOSERS:
+        i -= 1
+    if i == 0 or text[i - 1] != ".":
+        return ""
+    i -= 1
+    floor = max(0, cut - 40)
+    j = i
+    while j > floor and (text[j - 1].isalpha() or text[j - 1] == "."):
+        j -= 1
+    return text[j:i]
 
 
 def _ends_sentence(text: str, cut: int, abbreviations: frozenset[str]) -> bool:
     """Whether the punctuation just before ``cut`` really ends a sentence."""
-    m = _WORD_BEFORE.search(text, max(0, cut - 40), cut)
-    if not m:
+    word = _word_before(text, cut)
+    if not word:
         return True
-    word = m.group(1)
     last = word.split("-")[-1].rstrip(".")
     if last in abbreviations or word.rstrip(".") in abbreviations:
         return False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import regex
 
@@ -14,8 +14,7 @@ _TOKEN = regex.compile(r"[\p{L}\p{N}](?:[\p{L}\p{N}]|[.’'\-](?=[\p{L}\p{N}]))*
                        r"[\p{L}\p{N}](?:[\p{L}\p{N}]|[’'\-](?=[\p{L}\p{N}]))*|[^\s\p{L}\p{N}]")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """A word or punctuation mark and its offsets in the text it came from."""
 
     text: str
@@ -53,7 +52,10 @@ def strip_possessive(word: str) -> str:
 def _place_pattern(rules: Rules) -> Any:
     names = sorted(rules.places, key=lambda n: (-len(n), n))
     alt = "|".join(regex.escape(n).replace(r"\ ", r"\s+") for n in names)
-    return regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:the\s+)?(?P<name>{alt})(?P<poss>[’']s?)?"
+    # when every name opens with a capital, other positions can fail at once
+    guard = r"(?=the\s|\p{Lu})" if all(n[:1].isupper() for n in names) else ""
+    return regex.compile(rf"(?<![\p{{L}}\p{{N}}]){guard}(?:the\s+)?(?P<name>{alt})"
+                         rf"(?P<poss>[’']s?)?"
                          rf"(?![\p{{L}}\p{{N}}])")
 
 

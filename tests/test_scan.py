@@ -63,3 +63,17 @@ def test_nonclaims_in_windows_cover_what_full_scan_covers(rules) -> None:  # typ
         for m in _compile(rules).pattern.finditer(text):
             covering = {s for s in full if s[0] <= m.start() and m.end() <= s[1]}
             assert covering <= fast or not covering, text[m.start():m.end()]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map(" ".join))
+def test_nonclaims_in_windows_cover_what_full_scan_covers_on_any_mix(text: str) -> None:
+    """On texts made of figure-like pieces, the windows keep every covering non-claim."""
+    from checker.rules import load_rules
+
+    rules = load_rules()
+    full = _spans(text, rules)
+    fast = set(scan.nonclaim_spans(text, rules, scan.anchors(text, rules)))
+    for m in _compile(rules).pattern.finditer(text):
+        covering = {s for s in full if s[0] <= m.start() and m.end() <= s[1]}
+        assert covering <= fast or not covering, text[m.start():m.end()]
