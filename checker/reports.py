@@ -229,16 +229,19 @@ def render_markdown(claims_df: pd.DataFrame, conflicts_df: pd.DataFrame, n_docs:
     if skipped:
         lines += [f"{len(skipped)} inputs skipped: " +
                   "; ".join(f"{_md(s.path)} ({_md(s.reason)})" for s in skipped[:20]), ""]
+    # one grouping pass, not one scan of the tables per subject
+    by_subject = dict(iter(claims_df.groupby("subject", sort=False))) if len(claims_df) else {}
+    conf_by_subject = dict(iter(conflicts_df.groupby("subject", sort=False))) \
+        if len(conflicts_df) else {}
     order = []
     for subj in subjects:
-        sub_conf = conflicts_df[conflicts_df["subject"] == subj] if len(conflicts_df) else \
-            conflicts_df
+        sub_conf = conf_by_subject.get(subj, conflicts_df.iloc[0:0])
         k = int((sub_conf["kind"] == "conflict").sum()) if len(sub_conf) else 0
         s = int((sub_conf["kind"] == "scope").sum()) if len(sub_conf) else 0
         order.append((-k, -s, subject_label(subj), subj, sub_conf))
     order.sort(key=lambda t: (t[0], t[1], t[2]))
     for negk, negs, label, subj, sub_conf in order:
-        rows = claims_df[claims_df["subject"] == subj]
+        rows = by_subject[subj]
         lines += [f"## {_md(label)}", "",
                   f"{_n(-negk, 'conflict')}, {_n(-negs, 'scope difference')}, "
                   f"{_n(len(rows), 'claim')}.", "",

@@ -42,7 +42,6 @@ NAME_WEIGHT = 3.0
 MAX_TF = 3
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Z]")
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s*|[\"“‘'(\[\-–—•*#]\s*)$")
 # Capitalised words that name no entity: sentence openers inside quotes, days, months, titles.
 _NOT_NAMES = frozenset(["a", "an", "and", "as", "at", "but", "by", "for", "from", "he", "her", "his", "i", "if", "in", "it", "its", "mr", "mrs", "ms", "dr", "no", "not", "of", "on", "or", "our", "she", "so", "that", "the", "their", "there", "they", "this", "those", "to", "we", "what", "when", "where", "which", "who", "why", "with", "you", "your", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "today", "yesterday", "tomorrow", "president", "minister", "prime", "chief", "officials", "official", "police", "government", "says", "said", "according", "however", "meanwhile", "also", "while", "after", "before", "during", "since", "more", "than", "about", "some", "nearly", "almost", "over", "under", "up", "down"])
 _STOP = frozenset(["according", "against", "already", "another", "because", "before", "between", "billion", "business", "children", "company", "country", "despite", "during", "earlier", "following", "further", "government", "however", "including", "million", "morning", "national", "nothing", "officials", "percent", "whether", "without", "yesterday", "thousands", "hundreds", "statement", "reported", "reports", "several", "another", "around", "across", "people", "number", "figure", "figures", "estimated", "said"])
@@ -54,6 +53,19 @@ def _day(published: str) -> int | None:
         return date.fromisoformat(published[:10]).toordinal()
     except ValueError:
         return None
+
+
+_OPENERS = frozenset(".!?:;\"“‘'([-–—•*#")
+
+
+def _opens_sentence(text: str, at: int) -> bool:
+    """Whether the word at ``at`` opens the text, a sentence, a quote or a list item: the
+    three characters before it are a full stop, colon, opening quote or bullet and spaces."""
+    before = text[max(0, at - 3):at]
+    if before in ("", "\n"):
+        return True
+    core = before.rstrip()
+    return bool(core) and core[-1] in _OPENERS
 
 
 def doc_terms(doc: Document) -> dict[str, float]:
@@ -70,7 +82,7 @@ def doc_terms(doc: Document) -> dict[str, float]:
         if w[0].isupper():
             if low in _NOT_NAMES or len(low) < 2:
                 continue
-            if _SENTENCE_START.search(text[max(0, m.start() - 3):m.start()]):
+            if _opens_sentence(text, m.start()):
                 if low in _STOP or len(low) < 7:
                     continue
                 counts[low] += 1.0  # a capitalised sentence opener: maybe a name, maybe not
