@@ -35,6 +35,11 @@ _TOPICS = [
     ("patients", "were treated at hospitals in {place}", (150, 4000), "the {org} health board"),
     ("troops", "were sent to the border near {place}", (500, 30000), "the {org} defence ministry"),
 ]
+# Sentences without figures, as the body of a news article mostly is: background, reactions,
+# quotes. An article draws FILLERS of them, so articles run to 1.5-3.5 KB (2.4 KB on average),
+# with a number in digits every 280 characters and a claim every 800 (the seed articles,
+# real news: a number every 830 characters, a claim every 1,070).
+FILLERS = (16, 36)
 _FILLER = [
     "Residents described scenes of confusion as the news spread through {place}.",
     "The {org} group said it would publish a fuller account in the coming days.",
@@ -47,6 +52,39 @@ _FILLER = [
     "advice.",
     "Critics say warnings were ignored for months before the crisis broke.",
     "The regional government has promised to review its emergency plans.",
+    "\u201cWe are doing everything we can,\u201d {first} {name} told the {outlet}.",
+    "Shopkeepers on the main square pulled down their shutters early and waited.",
+    "The {org} council met behind closed doors on {weekday} evening and issued no statement.",
+    "Volunteers handed out blankets and hot drinks outside the town hall.",
+    "Neighbouring towns offered help, and a convoy of lorries set off before dawn.",
+    "Analysts said the episode exposed long-standing weaknesses in local planning.",
+    "\u201cNobody told us anything until it was too late,\u201d said {first}, a teacher "
+    "from the eastern suburbs.",
+    "The {org} authorities have not said when normal services will resume.",
+    "Schools in the area stayed shut while engineers inspected the buildings.",
+    "Church leaders in {place} held a vigil that lasted late into the night.",
+    "Several families said they were still waiting for news of relatives.",
+    "The national broadcaster interrupted its programmes to show pictures from {place}.",
+    "A spokesperson for the interior ministry declined to comment on the details.",
+    "Trade unions warned that the disruption could spread to other regions.",
+    "The opposition leader, {leader}, accused the government of complacency.",
+    "Government officials insisted that the situation was under control.",
+    "Rail services through {place} were suspended as a precaution.",
+    "Insurers said it was too early to estimate the cost of the damage.",
+    "The {org} chamber of commerce asked for emergency support for small firms.",
+    "Witnesses said the police arrived quickly and cordoned off the area.",
+    "\u201cIt will take years to rebuild trust,\u201d said {leader}, a local councillor.",
+    "Aid agencies appealed for calm and asked people not to travel to the area.",
+    "Independent experts have questioned whether the official response was fast enough.",
+    "Farmers outside {place} said their fields had been cut off for days.",
+    "The prime minister is expected to visit {place} later this week.",
+    "Hospitals in the region cancelled routine operations to free up beds.",
+    "Messages of support poured in from across the country.",
+    "The local football club opened its stadium to those who had nowhere else to go.",
+    "Road signs were changed overnight to steer drivers away from the centre.",
+    "A court in {place} is due to hear a challenge to the emergency measures.",
+    "Community groups in {place} set up a hotline for people looking for help.",
+    "The {outlet} could not independently verify every account given to reporters.",
 ]
 _TRAPS = [
     "Traffic on the A{n2} motorway near {place} was backed up for hours.",
@@ -86,9 +124,11 @@ def _round(v: int) -> int:
 class FeedGenerator:
     """Stories and their articles, deterministic by seed."""
 
-    def __init__(self, seed: int = 1) -> None:
+    def __init__(self, seed: int = 1, dense: bool = False) -> None:
         self.rng = random.Random(seed)
         self.used: set[str] = set()
+        # dense: 5 background sentences an article, a figure every 100 characters or so
+        self.fillers = (5, 5) if dense else FILLERS
 
     def _unique(self, syllables: int) -> str:
         while True:
@@ -125,11 +165,12 @@ class FeedGenerator:
                "org_full": org_full, "n1": rng.randint(2, 9), "n2": rng.randint(10, 99),
                "h": rng.randint(1, 11), "m": rng.randrange(60), "day": rng.randint(1, 28),
                "month": rng.choice(MONTHS), "year": rng.randint(1995, 2019),
-               "year2": rng.choice((2024, 2025))}
+               "year2": rng.choice((2024, 2025)), "leader": s["leader"],
+               "outlet": s["outlets"][i], "weekday": f"{s['day0']:%A}"}  # type: ignore[index]
         lead = (f"{hedge.format(v=_fig(value)).capitalize()} {counted} {verb.format(place=place)}"
                 f" on {s['day0']:%A}, {claimant}.")
         body = [lead]
-        sentences = [f.format(**fmt) for f in rng.sample(_FILLER, 5)]
+        sentences = [f.format(**fmt) for f in rng.sample(_FILLER, rng.randint(*self.fillers))]
         sentences += [t.format(**fmt) for t in rng.sample(_TRAPS, 3)]
         sentences.append(f"Among them were {_fig(int(s['part']))} children, "  # type: ignore[call-overload]
                          f"{org_full} said.")
@@ -146,9 +187,11 @@ class FeedGenerator:
                          f"{place}", "text": "\n\n".join(paras) + "\n"}
 
 
-def generate(n_docs: int, seed: int = 1, active: int = 40) -> Iterator[dict[str, str]]:
-    """``n_docs`` articles (deterministic by seed), ``active`` stories interleaved as in a feed."""
-    gen = FeedGenerator(seed)
+def generate(n_docs: int, seed: int = 1, active: int = 40,
+             dense: bool = False) -> Iterator[dict[str, str]]:
+    """``n_docs`` articles (deterministic by seed), ``active`` stories interleaved as in a feed;
+    ``dense``: short articles packed with figures, a harder case than news."""
+    gen = FeedGenerator(seed, dense)
     pool: list[tuple[dict[str, object], int]] = []
     k = 0
     for _ in range(n_docs):
