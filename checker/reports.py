@@ -25,8 +25,9 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -217,6 +218,11 @@ def subject_label(subject: str) -> str:
     return label
 
 
+def _rows(df: pd.DataFrame, *columns: str) -> Iterator[tuple[Any, ...]]:
+    """The values of ``columns`` row by row (``itertuples`` builds a class on every call)."""
+    return zip(*(df[c].tolist() for c in columns))
+
+
 def render_markdown(claims_df: pd.DataFrame, conflicts_df: pd.DataFrame, n_docs: int,
                     skipped: Sequence[Skipped] = ()) -> str:
     """report.md: a summary line, then a section per subject, conflicts first."""
@@ -233,9 +239,10 @@ def render_markdown(claims_df: pd.DataFrame, conflicts_df: pd.DataFrame, n_docs:
     by_subject = dict(iter(claims_df.groupby("subject", sort=False))) if len(claims_df) else {}
     conf_by_subject = dict(iter(conflicts_df.groupby("subject", sort=False))) \
         if len(conflicts_df) else {}
+    no_conf = conflicts_df.iloc[0:0]
     order = []
     for subj in subjects:
-        sub_conf = conf_by_subject.get(subj, conflicts_df.iloc[0:0])
+        sub_conf = conf_by_subject.get(subj, no_conf)
         k = int((sub_conf["kind"] == "conflict").sum()) if len(sub_conf) else 0
         s = int((sub_conf["kind"] == "scope").sum()) if len(sub_conf) else 0
         order.append((-k, -s, subject_label(subj), subj, sub_conf))
@@ -247,22 +254,23 @@ def render_markdown(claims_df: pd.DataFrame, conflicts_df: pd.DataFrame, n_docs:
                   f"{_n(len(rows), 'claim')}.", "",
                   "| figure | low | high | qualifier | scope | source | claimant | flag |",
                   "|---|---|---|---|---|---|---|---|"]
-        for r in rows.itertuples():
-            lines.append(f"| {_md(r.surface)} | {_md(r.low)} | {_md(r.high)} | "
-                         f"{_md(r.qualifier)} | {_md(r.scope)} | {_md(r.source)} | "
-                         f"{_md(r.claimant)} | {_md(r.flag)} |")
+        for row in _rows(rows, "surface", "low", "high", "qualifier", "scope", "source",
+                         "claimant", "flag"):
+            lines.append("| " + " | ".join(_md(v) for v in row) + " |")
         flagged = rows[rows["flag"] != "ok"]
         if len(flagged):
             lines += ["", "Quotes:", ""]
-            for r in flagged.itertuples():
-                lines.append(f"- `{_md(r.claim_id)}` {_md(r.source)}: “{_md(r.sentence)}”")
+            for claim_id, source, sentence in _rows(flagged, "claim_id", "source", "sentence"):
+                lines.append(f"- `{_md(claim_id)}` {_md(source)}: “{_md(sentence)}”")
         if len(sub_conf):
             lines += ["", "Flagged pairs:", ""]
-            for r in sub_conf.itertuples():
-                # a review status, when the table has one (reports from a store)
-                status = f" ({_md(r.status)})" if getattr(r, "status", "") else ""
-                lines.append(f"- **{_md(r.kind)}**{status} {_md(r.figure_a)} vs "
-                             f"{_md(r.figure_b)}: {_md(r.reason)}")
+            # a review status, when the table has one (reports from a store)
+            statuses = sub_conf["status"] if "status" in sub_conf else [""] * len(sub_conf)
+            for (kind, fig_a, fig_b, reason), status in zip(
+                    _rows(sub_conf, "kind", "figure_a", "figure_b", "reason"), statuses):
+                status = f" ({_md(status)})" if status else ""
+                lines.append(f"- **{_md(kind)}**{status} {_md(fig_a)} vs "
+                             f"{_md(fig_b)}: {_md(reason)}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 

@@ -20,7 +20,7 @@ from .rules import Rules
 
 BACK = 80      # farthest a figure's match starts before its anchor ("not anywhere near US$ ")
 AHEAD = 400    # farthest a figure's match ends after its anchor (ranges, units, post-hedges)
-MARGIN = 80    # window kept on each side of an anchor for the non-claim patterns
+MARGIN = 60    # window kept on each side of an anchor for the non-claim patterns
 COVER = 0.6    # share of a text its windows may cover before one pass over it all is cheaper
 
 
