@@ -3,6 +3,7 @@ at", "which is what X have claimed". A pronoun ("they said") stands for the clai
 named before it in the sentence, or the last one named in the article."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -122,8 +123,9 @@ def find_attributions(text: str, rules: Rules) -> list[Attribution]:
 
 
 def find_claimant(text: str, qs: int, qe: int, rules: Rules, attributions: list[Attribution],
-                  last_claimant: str) -> str:
-    """Who asserts the figure at ``text[qs:qe]``; ``last_claimant`` resolves pronouns.
+                  last_claimant: str | Callable[[], str]) -> str:
+    """Who asserts the figure at ``text[qs:qe]``; ``last_claimant`` (or a function giving it,
+    called only when needed) is the claimant named last before the sentence, for pronouns.
 
     Empty when the sentence and the article so far name nobody.
     """
@@ -171,21 +173,25 @@ def _subject_tail(who: str, rules: Rules) -> str:
     return _clean(parts[-1], rules) if parts else ""
 
 
-def _resolve(who: str, text: str, at: int, attributions: list[Attribution], last: str,
-             rules: Rules) -> str:
+def _resolve(who: str, text: str, at: int, attributions: list[Attribution],
+             last_claimant: str | Callable[[], str], rules: Rules) -> str:
     """Replace a pronoun claimant (or "their intelligence") by the one it stands for."""
     words = who.split()
     low = who.lower()
     if (len(words) >= 2 and words[0].lower() == "the" and words[1].lower() in rules.survey_words
             and not any(w[:1].isupper() for w in words[1:])):
         # "the poll", "the survey of 1,024 voters": the measurement named before
+        last = last_claimant() if callable(last_claimant) else last_claimant
         if any(w.lower().strip(",.") in rules.survey_words for w in last.split()):
             return last
         return who
     if low in rules.pronouns or (words and words[0].lower() in ("their", "his", "her", "its")):
         earlier = [a for a in attributions if a.at < at and a.who.lower() not in rules.pronouns
                    and a.who != who]
-        named = earlier[-1].who if earlier else last
+        if earlier:
+            named = earlier[-1].who
+        else:
+            named = last_claimant() if callable(last_claimant) else last_claimant
         if not named:
             return who
         if low in rules.pronouns:

@@ -9,7 +9,7 @@ import hashlib
 from bisect import bisect_right
 
 from .claimants import Attribution, find_attributions, find_claimant
-from .model import Claim, Document
+from .model import Claim, Document, Sentence
 from .quantities import find_quantities
 from .rules import Rules
 from .sentences import split_sentences
@@ -30,7 +30,7 @@ def extract_claims(doc: Document, rules: Rules) -> list[Claim]:
     sentences = split_sentences(doc, rules)
     starts = [s.start for s in sentences]
     claims: list[Claim] = []
-    last_claimant = ""
+    carry = _LastClaimant(sentences, rules)
     attributions_cache: dict[int, list[Attribution]] = {}
     last_index = -1
     previous = ("", "")
@@ -40,14 +40,7 @@ def extract_claims(doc: Document, rules: Rules) -> list[Claim]:
             continue  # a figure across a sentence break: not one claim
         sent = sentences[i]
         if i != last_index:
-            # carry forward the last claimant named in the sentences in between: the
-            # nearest one naming somebody wins, so read them backwards and stop there
-            for k in range(i - 1, last_index, -1):
-                named = [a for a in find_attributions(sentences[k].text, rules)
-                         if a.who.lower() not in rules.pronouns]
-                if named:
-                    last_claimant = named[-1].who
-                    break
+            carry.gap(last_index + 1, i)
             last_index = i
         if i not in attributions_cache:
             attributions_cache[i] = find_attributions(sent.text, rules)
@@ -55,7 +48,7 @@ def extract_claims(doc: Document, rules: Rules) -> list[Claim]:
         context = " ".join(s.text for s in sentences[max(0, i - 2):i])
         subject = find_subject(q, sent, context, rules, previous)
         qs, qe = q.start - sent.start, q.end - sent.start
-        who = find_claimant(sent.text, qs, qe, rules, attrs, last_claimant)
+        who = find_claimant(sent.text, qs, qe, rules, attrs, carry)
         claims.append(Claim(
             claim_id=claim_id(doc.doc_id, q.start, q.end, q.surface),
             doc_id=doc.doc_id, source=doc.source or doc.doc_id, published=doc.published,
@@ -67,6 +60,41 @@ def extract_claims(doc: Document, rules: Rules) -> list[Claim]:
         ))
         if subject.counted and q.unit == "count":
             previous = (subject.counted, subject.whose)
-        if who:
-            last_claimant = who
+        carry.named(who)
     return claims
+
+
+class _LastClaimant:
+    """The claimant named last before a figure: by an earlier figure's claim or in the
+    sentences in between. Those sentences are read only when a pronoun needs the name, and
+    backwards, stopping at the nearest one that names somebody."""
+
+    def __init__(self, sentences: list[Sentence], rules: Rules) -> None:
+        self.sentences = sentences
+        self.rules = rules
+        self.events: list[str | tuple[int, int]] = []  # names, and sentence ranges unread
+
+    def gap(self, lo: int, hi: int) -> None:
+        """Sentences ``lo`` to ``hi - 1`` came since the last event."""
+        if lo < hi:
+            self.events.append((lo, hi))
+
+    def named(self, who: str) -> None:
+        """A figure's claim named ``who`` (nothing when empty)."""
+        if who:
+            self.events.append(who)
+
+    def __call__(self) -> str:
+        while self.events:
+            event = self.events[-1]
+            if isinstance(event, str):
+                return event
+            lo, hi = event
+            for k in range(hi - 1, lo - 1, -1):
+                named = [a for a in find_attributions(self.sentences[k].text, self.rules)
+                         if a.who.lower() not in self.rules.pronouns]
+                if named:
+                    self.events[-1] = named[-1].who
+                    return named[-1].who
+            self.events.pop()  # nobody named there: it can never matter again
+        return ""
