@@ -17,6 +17,7 @@ from typing import Any
 import regex
 
 from .rules import Rules
+from .text import trie_alternation
 
 BACK = 80      # farthest a figure's match starts before its anchor ("not anywhere near US$ ")
 AHEAD = 400    # farthest a figure's match ends after its anchor (ranges, units, post-hedges)
@@ -39,30 +40,6 @@ def _anchor_pattern(rules: Rules) -> Any:
     words.update(k for k in rules.suffixes if len(k) > 1)
     alt = trie_alternation([w for w in words if w.isalpha() and len(w) > 1])
     return regex.compile(rf"\d|[\u00BC-\u00BE\u2150-\u215E]|\b(?:{alt})", regex.IGNORECASE)
-
-
-def trie_alternation(words: list[str]) -> str:
-    """A pattern matching the same as the alternation of ``words``, longest first, written as
-    a tree of shared prefixes so that the engine tries each letter once, not once per word.
-
-    >>> trie_alternation(["ten", "tens", "two"])
-    't(?:en(?:s)?|wo)'
-    """
-    tree: dict[str, Any] = {}
-    for w in words:
-        node = tree
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict[str, Any]) -> str:
-        alts = [regex.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return emit(tree)
 
 
 @lru_cache(maxsize=8)
@@ -155,6 +132,12 @@ def windows(text: str, spots: list[int], margin: int = MARGIN) -> list[tuple[int
     return out
 
 
+@lru_cache(maxsize=64)
+def _gate(words: tuple[str, ...]) -> Any:
+    """A pattern finding any of ``words`` inside lower-case text; None for no words."""
+    return regex.compile(trie_alternation(list(words))) if words else None
+
+
 def nonclaim_spans(text: str, rules: Rules, spots: list[int]) -> list[tuple[int, int, str]]:
     """Every non-claim match in the windows around ``spots``, sorted by start."""
     out: list[tuple[int, int, str]] = []
@@ -165,7 +148,8 @@ def nonclaim_spans(text: str, rules: Rules, spots: list[int]) -> list[tuple[int,
     gates: dict[tuple[str, ...], list[bool]] = {}  # sections share their word lists
     for nc in rules.non_claims:
         if nc.requires not in gates:
-            gates[nc.requires] = [not nc.requires or any(w in low for w in nc.requires)
+            gate = _gate(nc.requires)
+            gates[nc.requires] = [gate is None or gate.search(low) is not None
                                   for low in lowered]
         for (s, e), open_ in zip(wins, gates[nc.requires]):
             if not open_:
