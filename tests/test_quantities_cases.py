@@ -11,7 +11,7 @@ from checker.quantities import find_quantities
 from checker.rules import load_rules
 
 CASES = [row for table in sorted((Path(__file__).parent / "cases").glob("quantities*.csv"))
-         for row in csv.DictReader(table.open(encoding="utf-8"))]
+         for row in csv.DictReader(table.read_text(encoding="utf-8").splitlines(keepends=True))]
 
 
 def _param(case: dict[str, str]) -> object:

@@ -10,7 +10,7 @@ from checker.claims import extract_claims
 from checker.model import Document
 
 CASES = list(csv.DictReader((Path(__file__).parent / "cases" / "subjects.csv")
-                            .open(encoding="utf-8")))
+                            .read_text(encoding="utf-8").splitlines(keepends=True)))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
