@@ -82,15 +82,23 @@ def fold_counted(word: str, rules: Rules) -> str:
     return w
 
 
+@lru_cache(maxsize=8)
+def _phrase_openers(rules: Rules) -> frozenset[str]:
+    """First words of the counted lexicon's phrases of more than one word."""
+    return frozenset(p.split()[0] for p in rules.counted if " " in p)
+
+
 def _counted_phrase(toks: list[Token], i: int, rules: Rules) -> tuple[str, int] | None:
     """The longest counted-lexicon phrase starting at token ``i``: (key, tokens used)."""
-    for n in (3, 2, 1):
-        if i + n > len(toks):
-            continue
-        phrase = " ".join(t.lower for t in toks[i:i + n])
-        if phrase in rules.counted:
-            return rules.counted[phrase], n
-    return None
+    first = toks[i].text.lower()
+    if first in _phrase_openers(rules):
+        for n in (3, 2):
+            if i + n <= len(toks):
+                phrase = " ".join(t.text.lower() for t in toks[i:i + n])
+                if phrase in rules.counted:
+                    return rules.counted[phrase], n
+    key = rules.counted.get(first)
+    return (key, 1) if key is not None else None
 
 
 def _noun_after(toks: list[Token], rules: Rules, places: list[Place]) -> tuple[str, str, int]:

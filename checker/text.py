@@ -36,7 +36,7 @@ class Token(NamedTuple):
 
 def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """The tokens of ``text[start:end]`` with offsets into ``text``."""
-    return [Token(m.group(0), m.start(), m.end())
+    return [Token(m[0], *m.span())
             for m in _TOKEN.finditer(text, start, len(text) if end is None else end)]
 
 
