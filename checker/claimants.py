@@ -19,6 +19,8 @@ _FIGURE = regex.compile(r"[$£€¥%]|\d\s*(?:bn|m|million|billion)\b")
 _APPOSITION = regex.compile(r"(?:^|[.;:“”\"(]\s*)(?P<subj>(?:[^,;:“”\"]|,(?=\d)){2,80}?),\s+"
                             r"(?:which|who|whose|a|an|the|\w+ed)\b[^;:“”\"]*,\s*$")
 _NAME_AFTER = regex.compile(r"\s+(?P<who>[^,.;:!?“”\"]{2,80})")
+_APPOSED_NAME = regex.compile(r",\s+(?P<name>\p{Lu}[\p{L}’'.-]*(?:\s+\p{Lu}[\p{L}’'.-]*){1,3})"
+                           r"(?=\s*(?:[,.;:!?]|$)|\s+(?:who|whose|which)\b)")
 _DIGIT = regex.compile(r"\d")
 _CLOSING_QUOTE = regex.compile(r"[”\"’']")
 _TO_COMMA = regex.compile(r"[^,;:]{0,60}?,\s*")
@@ -92,9 +94,18 @@ def _subject_before(text: str, verb_at: int, rules: Rules) -> str:
 
 
 def _name_after(text: str, at: int, rules: Rules) -> str:
-    """The claimant after an inverted verb: "..., said Ana Ruiz, a former ...". """
+    """The claimant after an inverted verb: "..., said Ana Ruiz, a former ...", and
+    "..., said the firm's research director, Ana Ruiz, who ...": the role and the name."""
     m = _NAME_AFTER.match(text, at)
-    return _clean(m.group("who"), rules) if m else ""
+    if not m:
+        return ""
+    who = _clean(m.group("who"), rules)
+    words = who.split()
+    if words and words[-1].islower():  # a role ("director"): is a name in apposition?
+        name = _APPOSED_NAME.match(text, m.end())
+        if name:
+            return f"{who}, {name.group('name')}"
+    return who
 
 
 def find_attributions(text: str, rules: Rules) -> list[Attribution]:

@@ -222,7 +222,7 @@ def find_subject(q: Quantity, sentence: Sentence, context: str, rules: Rules,
 def _reference_pattern(rules: Rules) -> Any:
     words = "|".join(sorted(rules.reference_words, key=len, reverse=True))
     return regex.compile(rf"\b(?:(?P<pre>[\p{{L}}-]+)\s+)?(?P<ref>{words})\b(?:\s+of\s+(?:the\s+)?"
-                         rf"(?P<of>(?:[\p{{L}}’'-]+\s+){{0,3}}?[\p{{L}}-]+))?", regex.IGNORECASE)
+                         rf"(?P<of>(?:[\p{{L}}’'-]+\s+){{0,3}}[\p{{L}}-]+))?", regex.IGNORECASE)
 
 
 def _reference_left(text: str, qs: int, before: list[Token], rules: Rules,
