@@ -78,6 +78,8 @@ def doc_terms(doc: Document) -> dict[str, float]:
     text = doc.title + ".\n" + doc.text
     for m in _WORD.finditer(text):
         w = m.group(0)
+        if len(w) < 7 and not w[0].isupper():
+            continue  # a short common word: neither a name nor a long content word
         low = w.lower().replace("’", "'").removesuffix("'s").removesuffix("'")
         if w[0].isupper():
             if low in _NOT_NAMES or len(low) < 2:
