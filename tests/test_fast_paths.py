@@ -1,0 +1,53 @@
+"""The hand-written fast paths give what the plain patterns they replace give.
+
+Each fast path (a prefix tree instead of a long alternation, a backward walk instead of a
+regex anchored at the end) is checked against the plain pattern, kept here as the
+reference, on random inputs.
+"""
+from __future__ import annotations
+
+import re
+
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from checker.sentences import _word_before
+from checker.stories import _opens_sentence
+from checker.text import trie_alternation
+
+WORDS = st.lists(st.text(alphabet="abcé .-", min_size=1, max_size=6), min_size=1, max_size=12)
+
+
+@settings(max_examples=500, deadline=None)
+@given(WORDS, st.text(alphabet="abcé .-x", max_size=40))
+def test_prefix_tree_matches_like_the_alternation(words: list[str], text: str) -> None:
+    """A prefix tree finds the same matches, longest first, as the words' alternation."""
+    plain = regex.compile("|".join(regex.escape(w) for w in sorted(set(words), key=len,
+                                                                    reverse=True)))
+    tree = regex.compile(trie_alternation(words))
+    assert [m.span() for m in tree.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+_WORD_BEFORE = regex.compile(r"([\p{L}.]+)\.[\"'”’»)\]]*$")
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="ab.C ”)5-é'\"»]", max_size=60), st.integers(0, 60))
+def test_word_before_full_stop_as_the_regex_reads_it(text: str, cut: int) -> None:
+    """The letters before a closing full stop, as the anchored regex finds them."""
+    cut = min(cut, len(text))
+    m = _WORD_BEFORE.search(text, max(0, cut - 40), cut)
+    assert _word_before(text, cut) == (m.group(1) if m else "")
+
+
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s*|[\"“‘'(\[\-–—•*#]\s*)$")
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=" \n\t.!?:;\"“‘'([-–—•*#aZ5,\u00a0", max_size=8), st.integers(0, 8))
+def test_sentence_opener_as_the_regex_reads_it(text: str, at: int) -> None:
+    """A word opens a sentence when the regex over the three characters before says so."""
+    at = min(at, len(text))
+    expected = bool(_SENTENCE_START.search(text[max(0, at - 3):at]))
+    assert _opens_sentence(text, at) == expected
