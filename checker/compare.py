@@ -133,8 +133,10 @@ def compare_pair(a: Claim, b: Claim, scopes: dict[str, frozenset[str]],
             part = sa or sb
             why = f"a part ({'; '.join(sorted(part))}) against the whole"
         return "scope", _reason("scope", a, b, why)
-    counted = a.counted
-    if (counted in rules.running_tallies and a.published and b.published
+    # a tally by its counted noun, or by the key's last word ("firefighters||count injured")
+    tally = a.counted in rules.running_tallies or a.subject.rsplit(" ", 1)[-1] in \
+        rules.running_tallies
+    if (tally and a.published and b.published
             and a.published != b.published):
         return "scope", _reason("scope", a, b, f"a running count reported on different dates "
                                                f"({a.published} and {b.published})")

@@ -47,6 +47,9 @@ _CLAUSE_END = regex.compile(r"[,.](?!\d)|[;:!?]|\s[–—]\s")
 _YEAR = regex.compile(r"(?:19|20)\d\d")
 _TRAILING_DET = regex.compile(r"(?:[’']s)?\s+(?:the|a|an|its|their|his|her)?\s*$")
 _FROM_END = regex.compile(r"\bfrom\s*$")
+# a figure in a clause that tells of an earlier event: "the worst since 2017, when ..."
+_PAST_EVENT = regex.compile(r"\b(?:in|since|of|during)\s+(?:19|20)\d\d\s*,?\s+when\b"
+                            r"[^.;:!?]*$", regex.IGNORECASE)
 _CHANGE_BEFORE = regex.compile(r"\b(?:rose|rise|risen|climbed|increased|jumped|grew|fell|dropped|"
                                r"revised)\b")
 
@@ -165,6 +168,7 @@ def find_subject(q: Quantity, sentence: Sentence, context: str, rules: Rules,
     uclass = unit_class(q.unit)
     if uclass not in ("count", "money", "percent", "percentage point"):
         counted = q.unit  # a measurement counts its unit: "122mm" counts millimetres
+    tally = ""
     if uclass == "count":
         by_verb = _verb_counted(text, qs, after[used:], rules)
         # participation verbs ("marched", "walked out") say who a crowd is, whatever noun
@@ -172,6 +176,9 @@ def find_subject(q: Quantity, sentence: Sentence, context: str, rules: Rules,
                         or counted not in rules.counted.values()
                         or by_verb in ("protesters", "workers")):
             counted = by_verb
+        elif by_verb in rules.running_tallies and counted not in rules.running_tallies:
+            # "two firefighters were treated": the injured among them, not all of them
+            tally = by_verb
     if uclass == "money":
         counted = _money_word(text, qs, after, rules) or counted
     if uclass in ("percent", "percentage point"):
@@ -184,11 +191,16 @@ def find_subject(q: Quantity, sentence: Sentence, context: str, rules: Rules,
                 counted = rules.counted[phrase]
             elif words[-1] not in rules.phrase_stoppers:
                 counted = fold_counted(words[-1], rules)
-    if uclass in ("percent", "percentage point"):
+    change = uclass in ("percent", "percentage point") and q.change in ("up", "down")
+    if change:  # "Revenue rose 12%", "net profit, down 3%": the thing that changed
+        counted = _changing_thing(text, qs, rules) or counted
+    elif uclass in ("percent", "percentage point"):
         name = _nearest_name(text, qs, qe, rules, places)
-        if not counted or counted.endswith("ed") or counted in (
+        participle = counted.endswith("ed") and _COPULA_BEFORE.search(text, max(0, qs - 20), qs)
+        if not counted or (counted.endswith("ed") and not participle) or counted in (
                 "voters", "respondents", "share", "people", "vote", "support", "points", "point"):
-            counted = "share"
+            counted = "share"  # "46% said", "41% of voters": a share of people
+        # "the fire was 40% contained": the participle says what the share measures
         if name:
             whose = name
     before = tokens(text, max(0, qs - 60), qs)
@@ -214,8 +226,30 @@ def find_subject(q: Quantity, sentence: Sentence, context: str, rules: Rules,
     if not whose:
         whose = _whose_sentence_subject(text, qs, places)
     scope = _scope(text, after[used:], qs, rules, places)
-    key = f"{counted}|{whose}|{unit_class(q.unit)}"
+    # a change in per cent is not the level of a percentage: "up 12%" against "a 12% share"
+    key = f"{counted}|{whose}|{unit_class(q.unit)}{' change' if change else ''}"
+    if tally:
+        key += f" {tally}"  # "firefighters||count injured": apart from the firefighters sent
     return Subject(counted, key, whose, scope)
+
+
+_COPULA_BEFORE = regex.compile(r"\b(?:is|was|are|were|been|be)\s+(?:now\s+|only\s+|just\s+)?$",
+                               regex.IGNORECASE)
+_CLAUSE_BACK = 25  # words read back from a change for what changed
+
+
+def _changing_thing(text: str, qs: int, rules: Rules) -> str:
+    """What a change in per cent is a change of: the nearest money word or counted noun
+    before it in its sentence ("Revenue rose 12%", "Net profit was €59m, down 3%")."""
+    words = [t for t in tokens(text, max(0, qs - 200), qs) if t.is_word][-_CLAUSE_BACK:]
+    for k in range(len(words) - 1, -1, -1):
+        low = words[k].text.lower()
+        if low in rules.money_words:
+            return rules.money_words[low]
+        phrase = _counted_phrase(words, k, rules)
+        if phrase and low not in rules.generic_counted:
+            return phrase[0]
+    return ""
 
 
 @lru_cache(maxsize=8)
@@ -386,6 +420,8 @@ def _scope(text: str, rest: list[Token], qs: int, rules: Rules, places: list[Pla
     if tm and not _YEAR.fullmatch(tm.group(0)):
         # "on Saturday" and "Saturday's march" name one time: keep the time, not its preposition
         parts.append(_TIME_PREP.sub("", tm.group(0).strip()))
+    if _PAST_EVENT.search(text, max(0, qs - 160), qs):
+        parts.append("earlier figure")  # "since 2017, when 20,000 hectares burnt"
     left = _TRAILING_DET.sub("", text[max(0, qs - 40):qs].lower())
     if any(left.endswith(marker) for marker in rules.earlier_markers) or \
             _FROM_END.search(left) and _CHANGE_BEFORE.search(text, max(0, qs - 60), qs):
