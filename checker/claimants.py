@@ -64,7 +64,9 @@ def _clean(who: str, rules: Rules) -> str:
 
 def _subject_before(text: str, verb_at: int, rules: Rules) -> str:
     """The words before a reporting verb in its clause: its subject."""
-    m = _APPOSITION.search(text, max(0, verb_at - 300), verb_at)
+    # the apposition pattern ends in a comma right before the verb: test that first
+    m = _APPOSITION.search(text, max(0, verb_at - 300), verb_at) \
+        if text[:verb_at].rstrip().endswith(",") else None
     if m:  # "X, which organised the march, put ...", "X, an independent firm, estimated"
         subj = _clean(m.group("subj"), rules)
         if subj and subj[:1].isupper():
