@@ -57,6 +57,9 @@ class _Compiled:
     post_hedges: dict[str, Hedge]
     vague: dict[str, Any]
     multipliers: dict[str, Any]
+    prefix: Any  # hedges glued before a figure ("sub-500"), searched back from it
+    decades: dict[str, Any]  # "early", "mid", "late": how they narrow "the 30s"
+    decade_word: Any  # one of those words right before a figure
 
 
 @lru_cache(maxsize=8)
@@ -71,18 +74,25 @@ def _compile(rules: Rules) -> _Compiled:
     coll = _alt(coll_words + [c + "s" for c in coll_words])
     big = _alt(scales + coll_words)
     sc = _alt(scales)
+    thousands = _alt([w for w, v in rules.scales.items() if v >= 1000])
     # A run of number words: the reader (numbers.read_words) splits it into numbers,
     # fractions and ordinals. Collectives, fractions and "point" only continue a run.
     conn = (rf"(?:\s*-\s*(?=(?:{units}|{den})\b)|-(?=(?:{card}|{den}|first|second)s?\b)"
             rf"|\s+(?=(?:{card}|{den}|{coll})\b)"
-            rf"|(?<=\b(?:{big}))\s+and\s+(?=(?:{card})\b)"
+            rf"|(?<=\b(?:{big}))\s+(?:and|&)\s+(?=(?:{card})\b)"
+            # "three million, two hundred and forty": a comma after a scale, before hundreds
+            rf"|(?<=\b(?:{thousands})),\s+(?=(?:{units}|{tens})(?:[\s-]+(?:{units}))?\s+hundred\b)"
             rf"|\s+and\s+(?:an?\s+)?(?=(?:(?:{units})[\s-]+)?(?:{den})\b)"
             rf"|\s+point\s+(?=(?:{units}|{tens})\b)"
             rf"|\s+(?:of\s+)?an?\s+(?=(?:{big})\b))")
     word = rf"(?:{card}|{den}|{coll}|(?<=-)(?:first|second)s?)"
+    pre = {w.lower(): h for h in rules.hedges if not h.after for w in h.words}
+    pre_words = [w for w in pre if w[:1].isalpha() and not w.endswith("-")]
     start = (rf"(?:an?\s+(?=(?:{big}|{den})\b|(?:{tens})-(?:{den}|first|second)\b)"
              rf"|(?<!\b(?:first|second|other|the|a|an|one|each)\s+)(?=half\s+(?:of|the|an?|its|"
              rf"their|his|her|our|those|these|them|all|{sc})\b)"
+             # a hedge makes a bare "half" a figure: "more than half", "nearly half."
+             rf"|(?=half\b(?![\s-]*(?:time|way|-)))(?<=\b(?:{_alt(pre_words)})\s+)"
              rf"|(?=quarter\s+(?:{sc})\b)"
              rf"|(?=(?:{card})\b))")
     word_number = rf"(?:{start}{word}(?:{conn}{word})*)"
@@ -94,11 +104,10 @@ def _compile(rules: Rules) -> _Compiled:
                rf"|(?:\s+|-)(?:{_alt(scales)})s?\b(?:\s+and\s+an?\s+(?:half|quarter)\b)?"
                # "4 thousand 3 hundred and 21": digits and scale words in falling order
                rf"(?:\s+\d{{1,3}}\s+(?:{_alt(scales)})\b)*"
-               rf"(?:(?<=hundred)\s+and\s+(?:\d{{1,2}}(?![\d,.]|\s*%)"
+               rf"(?:(?<=hundred)\s+and\s+(?:\d{{1,2}}(?![\d,.]|\s*%|\s+(?:{sc})\b)"
                rf"|(?:{tens})(?:-(?:{units}))?\b|(?:{units})\b))?"
                rf"|\s+(?:{counts})s?\b)?")
     number = rf"(?:\b{fold}\b|{numeral}|\b{word_number}\b)"
-    pre = {w.lower(): h for h in rules.hedges if not h.after for w in h.words}
     post = {w.lower(): h for h in rules.hedges if h.after for w in h.words}
     vague = {w.lower(): v for v in rules.vague for w in v.words}
     mult = {w.lower(): v for v in rules.multipliers for w in v.words}
@@ -108,13 +117,16 @@ def _compile(rules: Rules) -> _Compiled:
     cur_g = _alt(cur_glued) if cur_glued else "(?!)"
     curw = _alt([w for w in rules.currency_words if len(w) > 1])
     curw_short = _alt([w for w in rules.currency_words if len(w) == 1]) or "(?!)"
+    # a currency code glued after the digits, in capitals: "115USD"
+    codes = _alt([c for c in rules.currency_symbols if regex.fullmatch(r"[A-Z]{3}", c)]) or "(?!)"
     post_alt = "|".join(
         (regex.escape(p) if p[0] in "+-" else r"\s+" + regex.escape(p).replace(r"\ ", r"\s+"))
         + r"(?!\s+than\b)(?![\w])" + _NO_FIGURE_AFTER for p in sorted(post, key=len, reverse=True))
     pct = (r"(?:\s?%|\s?per\s?cent\b|\s+percents?\b|\s+pct\b|(?<=\d)pc\b"
            r"|\s+percentage\s+points?\b)")
-    pre_words = [w for w in pre if w[:1].isalpha()]
     pre_syms = [w for w in pre if not w[:1].isalpha()]
+    prefixes = [w for w in pre if w[:1].isalpha() and w.endswith("-")]
+    prefix = regex.compile(rf"\b(?:{_alt(prefixes)})$", regex.IGNORECASE) if prefixes else None
     pattern = rf"""
     (?P<pre>\b(?:{_alt(pre_words)})\s+|(?<![<>=~])(?:{_alt(pre_syms)})(?![<>=])\s*)?
     (?P<frame>\b(?:between|from)\s+)?
@@ -132,11 +144,15 @@ def _compile(rules: Rules) -> _Compiled:
         )?
     )
     (?P<pct>{pct})?
-    (?P<curw>(?:\s+|-)(?:{curw})\b|(?<=\d)(?:{curw_short})(?![\p{{L}}\d]))?
+    (?P<curw>(?:\s+|-)(?:{curw})\b|(?<=\d)(?:{curw_short}|(?-i:{codes}))(?![\p{{L}}\d]))?
     (?P<post>{post_alt})?
     """
     flags = regex.IGNORECASE | regex.VERBOSE
-    return _Compiled(regex.compile(pattern, flags), pre, post, vague, mult)
+    decades = {w.lower(): d for d in rules.decades for w in d.words}
+    decade_word = regex.compile(rf"\b(?P<w>{_alt(list(decades))})(?:-|\s+)$",
+                                regex.IGNORECASE) if decades else None
+    return _Compiled(regex.compile(pattern, flags), pre, post, vague, mult, prefix, decades,
+                     decade_word)
 
 
 class _NonClaims:
@@ -250,11 +266,17 @@ def _join_pairs(text: str, qs: list[Quantity], rules: Rules) -> list[Quantity]:
             conv = _CONVERSION.match(text, out[-1].end) if out else None
             if conv is not None and conv.end() == a.start:
                 a = _converted(out[-1], a)
+                if out[-1].change and not a.change:  # "fell 3 km (2 miles)": a change too
+                    a = replace(a, change=out[-1].change)
+            elif out and out[-1].change and not a.change and a.unit == "percent" != out[-1].unit \
+                    and _RESTATED.fullmatch(text, out[-1].end, a.start):
+                a = replace(a, change=out[-1].change)  # "lost 190 points, or 0.6%"
             out.append(a)
             i += 1
     return out
 
 
+_RESTATED = regex.compile(r"(?:\s+[a-z]+){0,2},?\s+or\s+", regex.IGNORECASE)
 _CONVERSION = regex.compile(r"\s*[(\[]\s*|\s*/\s*(?=[^/]*[)\]])")
 
 
@@ -301,11 +323,14 @@ def _join(text: str, a: Quantity, b: Quantity, rules: Rules) -> Quantity | None:
                        unit=unit, number_end=b.number_end)
     if (regex.fullmatch(r"\s+out\s+of\s+", gap) and 0 < a.value <= b.value or
             regex.fullmatch(r"\s+in\s+", gap) and a.value == 1 < b.value) and \
-            a.unit == b.unit == "count" and a.qualifier == b.qualifier == "exact":
-        # "one out of three", "1 in 21": a share
+            a.unit == b.unit == "count" and b.qualifier == "exact" and not a.vague and \
+            a.qualifier not in ("range", "denial"):
+        # "one out of three", "1 in 21", "nearly one in five": a share, hedged as its first
+        # figure is (a share is never above one)
         v = a.value / b.value
-        return Quantity(a.start, b.end, text[a.start:b.end], v, v, v, "exact", "count", False,
-                        None, a.change, a.number_start, b.number_end, 0.0)
+        return Quantity(a.start, b.end, text[a.start:b.end], v, a.low / b.value,
+                        min(a.high / b.value, 1.0), a.qualifier, "count", False, None, a.change,
+                        a.number_start, b.number_end, 0.0)
     if a.unit != b.unit and not (a.unit == "count" and b.qualifier in _LOWER_BOUNDS +
                                  _UPPER_BOUNDS) or a.vague or b.vague:
         return None  # (a bound's unit may be written once, after the second figure)
@@ -318,6 +343,16 @@ def _join(text: str, a: Quantity, b: Quantity, rules: Rules) -> Quantity | None:
         return Quantity(a.start, b.end, text[a.start:b.end], (lo + hi) / 2, lo, hi, "range",
                         b.unit, False, None, "", a.number_start, b.number_end,
                         min(a.slack, b.slack))
+    if a.qualifier == "exact" and b.qualifier == "at_most" and not gap.strip() and \
+            not a.change and 0 <= a.value < b.value and \
+            (a.unit == b.unit or a.unit == "count" and a.end <= a.number_end):
+        frame = _FRAME_BEFORE.search(text, max(0, a.start - 9), a.start)
+        if frame is not None and frame.group("frame").lower() == "from" and \
+                not _is_change(text, frame.start(), rules):
+            # "from 450 sq ft up to 900 sq ft", "from 10 up to 20 people": a range
+            return Quantity(frame.start(), b.end, text[frame.start():b.end],
+                            (a.value + b.value) / 2, a.value, b.value, "range", b.unit, False,
+                            None, "", a.number_start, b.number_end, min(a.slack, b.slack))
     g = _RANGE_GAP.fullmatch(gap)
     if g is None or a.unit == "count" or a.qualifier != "exact" or b.qualifier != "exact" or \
             a.change or b.change or a.end <= a.number_end:
@@ -342,14 +377,17 @@ def _join(text: str, a: Quantity, b: Quantity, rules: Rules) -> Quantity | None:
 
 
 # A figure right after a verb of change is the size of a change, not a level:
-# "rose 6.5%", "fell by 3", "edged down 0.03%". A figure after "to" is the new level.
+# "rose 6.5%", "fell by 3", "edged down 0.03%", "raise its prices by 4%". A figure after "to"
+# is the new level.
 # The verbs are rules/changes.toml.
 @lru_cache(maxsize=8)
 def _change_patterns(rules: Rules) -> tuple[Any, Any]:
     up = _alt(rules.change_words.get("up", ())) or "(?!)"
     down = _alt(rules.change_words.get("down", ())) or "(?!)"
     moves = _alt(rules.change_words.get("moves", ())) or "(?!)"
-    before = regex.compile(rf"\b(?:(?P<up>{up})|(?P<down>{down}))\s+(?:by\s+)?"
+    particles = _alt(rules.change_words.get("particles_after", ())) or "(?!)"
+    before = regex.compile(rf"(?<!\b(?:{particles})\s+)"
+                           rf"\b(?:(?P<up>{up})|(?P<down>{down}))\s+(?:(?:[a-z]+\s+){{0,2}}by\s+)?"
                            r"(?:a\s+further\s+|another\s+)?$", regex.IGNORECASE)
     moved = regex.compile(rf"\b(?:{moves})\s+(?:\w+\s+)?$", regex.IGNORECASE)
     return before, moved
@@ -369,7 +407,9 @@ def _with_change(text: str, q: Quantity, rules: Rules) -> Quantity:
 
 
 def _read(m: Any, text: str, rules: Rules, comp: _Compiled,
-          nonclaims: _NonClaims) -> list[Quantity] | None:
+          nonclaims: _NonClaims, listed: bool = False) -> list[Quantity] | None:
+    """The quantities one match states; ``listed`` when it is a number in a list of numbers
+    ("one or two"), where a bare "one" counts."""
     core_start = min(i for i in (m.start("cur"), m.start("vague"), m.start("mult"),
                                  m.start("sign"), m.start("n1")) if i >= 0)
     num_start = next(i for i in (m.start("vague"), m.start("mult"), m.start("n1")) if i >= 0)
@@ -394,7 +434,8 @@ def _read(m: Any, text: str, rules: Rules, comp: _Compiled,
         currency = rules.currency_symbols.get(cur_text.strip())
     if m.group("curw"):
         word = m.group("curw").strip().lstrip("-").lower()
-        currency = currency or rules.currency_words.get(regex.sub(r"\s+", " ", word))
+        currency = currency or rules.currency_words.get(regex.sub(r"\s+", " ", word)) or \
+            rules.currency_symbols.get(word.upper())
     percent = m.group("pct") or m.group("pct1")
     unit = currency or ("percent" if percent else "count")
     if percent and "point" in percent.lower():
@@ -402,6 +443,12 @@ def _read(m: Any, text: str, rules: Rules, comp: _Compiled,
 
     framed = m.group("frame") and m.group("n2") is not None
     start = m.start("pre") if pre else (m.start("frame") if framed else core_start)
+    if hedge is None and comp.prefix is not None and not framed and \
+            text[core_start - 1:core_start] == "-":
+        glued = comp.prefix.search(text, max(0, core_start - 12), core_start)
+        if glued is not None:  # "sub-500": a bound glued to the figure
+            hedge = comp.pre_hedges[glued.group(0).lower()]
+            start = glued.start()
     end = m.end()
     if post and post_hedge is None:
         end = m.start("post")
@@ -416,7 +463,11 @@ def _read(m: Any, text: str, rules: Rules, comp: _Compiled,
                       num_start, num_end, hedge)]
     if m.group("mult") is not None:
         mv = comp.multipliers[regex.sub(r"\s+", " ", m.group("mult").lower())]
-        scale = parse_number(m.group("mscale"), rules) or 1.0
+        word = m.group("mscale").lower().replace("’", "'")
+        scale = parse_number(word, rules) or rules.collectives.get(word) or 1.0  # "a few dozen"
+        found = find_unit(text, end, rules) if unit == "count" else None
+        if found is not None:  # "a few hundred metres"
+            unit, end = found
         return [_make(text, start, end, mv.value * scale, mv.low * scale, mv.high * scale,
                       "vague", unit, True, 0.0, num_start, num_end, hedge)]
 
@@ -438,22 +489,53 @@ def _read(m: Any, text: str, rules: Rules, comp: _Compiled,
         return None
     if m.group("sign") and m.group("sign").strip().lower() not in ("+",):
         v1 = -v1  # "-1.3%", "minus 5"
+    elif currency is not None and not pre and m.group("n2") is None and \
+            text[m.end():m.end() + 1] == ")" and \
+            _ACCOUNTING.search(text, max(0, core_start - 12), core_start):
+        v1 = -v1  # "the net result was ($4.2m)": a sum in brackets is a loss, as in accounts
+        start, end = core_start - 1, m.end() + 1
     raw_scale_metre = _is_glued_metre(text, m.end("n1"), n1_text, currency is not None)
     if raw_scale_metre:
         v1 = float(n1_text[:-1].replace(",", ""))
         unit = "m"
+    if m.group("n2") is None and unit == "count" and hedge is None and post is None and \
+            m.end() == m.end("n1") and regex.fullmatch(r"[1-9]0", n1_text) and \
+            _DECADE.match(text, m.end("n1")):
+        span = _decade(m, text, comp, v1, start)
+        if span is not None:
+            return [span]
     if m.group("n2") is None:
-        return _single(m, text, rules, v1, n1_text, unit, hedge, post_hedge, start, end,
+        return _single(m, text, rules, v1, n1_text, unit, hedge, post_hedge, start, end, listed,
                        num_start, num_end, percent is not None or currency is not None)
     return _range(m, text, rules, v1, n1_text, unit, hedge, start, end, num_start, num_end)
+
+
+_DECADE = regex.compile(r"['’]?s\b")
+# "in her 40s", "the 30s": an owner or "the" before a round number with "s" makes it a span
+_DECADE_OWNER = regex.compile(r"\b(?:his|her|their|your|my|our|its|the)\s+$", regex.IGNORECASE)
+
+
+def _decade(m: Any, text: str, comp: _Compiled, value: float, start: int) -> Quantity | None:
+    """"in her 40s" (40 to 49), "the mid-30s" (33 to 37): a span of ten, which a word before it
+    (rules/vague.toml [decades]) narrows; None when nothing before the figure makes it a span."""
+    end = _DECADE.match(text, m.end("n1")).end()
+    low, high, mid = 0.0, 9.0, 4.5
+    word = comp.decade_word.search(text, max(0, start - 12), start) if comp.decade_word else None
+    if word is not None:
+        d = comp.decades[word.group("w").lower()]
+        low, high, mid, start = d.low, d.high, d.value, word.start()
+    elif not _DECADE_OWNER.search(text, max(0, start - 8), start):
+        return None  # "a 30s advert", "in 10s flat": seconds, not a span
+    return _make(text, start, end, value + mid, value + low, value + high, "range", "count",
+                 False, 0.0, m.start("n1"), m.end("n1"), None)
 
 
 def _words_split(m: Any, text: str, rules: Rules, segs: list[Any]) -> list[Quantity]:
     """A run of number words that holds several numbers ("one, two, three", "twenty thirty"):
     each on its own, the hedge before the run going with the first, what follows with the last."""
     base = m.start("n1")
-    out: list[Quantity] = []
     last = len(segs) - 1
+    pieces: list[tuple[int, int]] = []
     for i, seg in enumerate(segs):
         if seg.value is None:
             continue
@@ -461,7 +543,13 @@ def _words_split(m: Any, text: str, rules: Rules, segs: list[Any]) -> list[Quant
         e = base + seg.end if i < last or m.group("n2") is not None else m.end()
         if (s, e) == (m.start(), m.end()):
             continue  # cannot happen for a run that splits; a guard against looping
-        out.extend(find_quantities_at(text, s, e, rules))
+        pieces.append((s, e))
+    found = [find_quantities_at(text, s, e, rules) for s, e in pieces]
+    if any(found) and not all(found):
+        # "one two three": "one" in a list of numbers counts, not as a pronoun
+        found = [f or find_quantities_at(text, s, e, rules, listed=True)
+                 for f, (s, e) in zip(found, pieces)]
+    out = [q for f in found for q in f]
     if m.group("n2") is not None:  # "one two and three": the figure after "and" too
         out.extend(find_quantities_at(text, m.start("n2"), m.end(), rules))
     return out
@@ -481,12 +569,14 @@ def _apply_hedge(h: Hedge, low: float, high: float, value: float) -> tuple[float
 
 
 def _single(m: Any, text: str, rules: Rules, value: float, n_text: str, unit: str,
-            hedge: Hedge | None, post_hedge: Hedge | None, start: int, end: int,
+            hedge: Hedge | None, post_hedge: Hedge | None, start: int, end: int, listed: bool,
             num_start: int, num_end: int, typed: bool) -> list[Quantity] | None:
     lowered = n_text.lower().strip()
     if hedge is None and post_hedge is None and not typed and lowered in ("one", "a", "an") \
             and not m.group("sign") and (lowered != "one" or not (
-                _ONE_COUNTS.match(text, m.end("n1")) or _ONE_IN.match(text, m.end("n1")))):
+                listed or _ONE_COUNTS.match(text, m.end("n1")) or _ONE_IN.match(text, m.end("n1"))
+                or _ONE_LISTED.match(text, m.end("n1"))
+                or _ONE_STRESSED.search(text, max(0, m.start("n1") - 24), m.start("n1")))):
         return None  # a bare "one" is a pronoun or an article far more often than a count
     if unit == "count" or unit == "m":
         found = find_unit(text, m.end(), rules)
@@ -530,8 +620,12 @@ def _range(m: Any, text: str, rules: Rules, v1: float, n1_text: str, unit: str,
         return _split(m, text, rules, unit, hedge)  # "between 7 to 10" is still a range
     if sep == "or":
         return _split(m, text, rules, unit, hedge)  # "eight or nine": two figures, each possible
-    if sep == "to" and regex.search(r"\bby\s+$", text[max(0, m.start() - 10):m.start()]):
-        return _split(m, text, rules, unit, hedge)  # "rose by 40 to 400": the change, the level
+    if sep == "to" and regex.search(r"\bby\s+$", text[max(0, m.start() - 10):m.start()]) and \
+            not (0 < v1 < v2 <= 2 * v1 and not m.group("pct1") and not m.group("cur2") and
+                 (unit != "count" or find_unit(text, m.end(), rules) is not None)):
+        # "rose by 40 to 400 staff": the change, then the level; but "fell by 1 to 1.5
+        # degrees", close figures with a unit written once after them, is a range of the change
+        return _split(m, text, rules, unit, hedge)
     if frame == "from" and _is_change(text, m.start(), rules):
         return _split(m, text, rules, unit, hedge)
     if bool(m.group("pct1")) != bool(m.group("pct")) and m.group("pct1"):
@@ -563,13 +657,29 @@ def _range(m: Any, text: str, rules: Rules, v1: float, n1_text: str, unit: str,
                   num_end, hedge)]
 
 
-# "one" counts when a noun follows it ("one man", "one count of fraud"), not when a
-# pronoun use or a function word does ("one that", "one in four").
+# a sum in brackets right after a verb or "of" is a negative sum: "a result of ($3.5m)"
+_ACCOUNTING = regex.compile(r"\b(?:is|was|were|are|of)\s+\($", regex.IGNORECASE)
+
+
+# "one" counts when a noun follows it ("one man", "one count of fraud", "one EU diplomat"), not
+# when a pronoun use or a function word does ("one that", "one in four").
 _ONE_COUNTS = regex.compile(
     r"\s+(?!(?:of|that|which|who|whom|in|to|and|or|but|is|was|has|had|will|would|can|could|"
     r"may|might|must|should|does|did|another|other|more|less|day|way|thing|time|point|hand|"
     r"side|reason|step|on|by|after|for|with|at|as|than|per|the|a|an|said|says)\b)"
-    r"[a-z][a-z-]+(?:\s|[.,;:!?]|$)")
+    r"(?:[a-z][a-z-]+|[A-Z]{2,}(?=\s+[a-z]))(?:\s|[.,;:!?]|$)")  # "one UN official"
+
+
+# "one, two, three": "one" in a list of numbers
+_ONE_LISTED = regex.compile(r"\s*,\s*(?:\d|(?:two|three|four|five|six|seven|eight|nine|ten)\b)",
+                            regex.IGNORECASE)
+
+
+# "only one", "just one", "only needs one": stressed, "one" is a count ("the only one" stays
+# a pronoun)
+_ONE_STRESSED = regex.compile(r"(?<!\b(?:the|an?|his|her|its|their|our|my|your)\s+)"
+                              r"\b(?:only|just|exactly|merely)\s+(?:[a-z]{2,}(?:ed|s)\s+)?$",
+                              regex.IGNORECASE)
 
 
 # "one in five", "one out of three": a share, not a pronoun
@@ -582,8 +692,10 @@ def _split(m: Any, text: str, rules: Rules, unit: str, hedge: Hedge | None) -> l
     """Two figures that only looked like a range: read each on its own."""
     first_end = m.end("pct1") if m.group("pct1") else m.end("n1")
     second_start = m.start("cur2") if m.group("cur2") else m.start("n2")
-    first = find_quantities_at(text, m.start(), first_end, rules)
     second = find_quantities_at(text, second_start, m.end(), rules)
+    # "one or two", "one and three": "one" in a list of numbers is a number, not a pronoun
+    listed = bool(second) and second[0].value > 1
+    first = find_quantities_at(text, m.start(), first_end, rules, listed=listed)
     if second and second[-1].unit == "count":
         found = find_unit(text, m.end(), rules)  # "45 and 50 mg": the unit after the pair
         if found is not None:
@@ -596,7 +708,8 @@ def _split(m: Any, text: str, rules: Rules, unit: str, hedge: Hedge | None) -> l
     return first + second
 
 
-def find_quantities_at(text: str, start: int, end: int, rules: Rules) -> list[Quantity]:
+def find_quantities_at(text: str, start: int, end: int, rules: Rules,
+                       listed: bool = False) -> list[Quantity]:
     """The quantities of one piece of a text, with offsets into the whole text."""
     piece = text[start:end]
     comp = _compile(rules)
@@ -605,7 +718,7 @@ def find_quantities_at(text: str, start: int, end: int, rules: Rules) -> list[Qu
     for m in comp.pattern.finditer(piece):
         if m.group("n2") is not None:
             continue
-        for q in _read(m, piece, rules, comp, _NonClaims([])) or []:
+        for q in _read(m, piece, rules, comp, _NonClaims([]), listed) or []:
             s, e = q.start + start, q.end + start
             if nonclaims.reason(q.number_start + start, q.number_end + start):
                 continue

@@ -142,6 +142,7 @@ class Rules:
     unit_aliases: dict[str, str] = field(default_factory=dict)
     unit_glued_only: frozenset[str] = frozenset()
     change_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    decades: tuple[Vague, ...] = ()  # vague.toml [decades]: "the mid-30s", "her early 20s"
 
 
 # ---------------------------------------------------------------- file reading
@@ -400,11 +401,18 @@ def _load(dirs: tuple[Path, ...]) -> Rules:
 
     vague_data = _read_toml("vague.toml", dirs)
     multipliers_data = _table("vague.toml [multipliers]", vague_data.pop("multipliers", {}))
+    decades_data = _table("vague.toml [decades]", vague_data.pop("decades", {}))
     vague = tuple(_load_vague(_table(f"vague.toml [{n}]", t), f"vague.toml [{n}]", n)
                   for n, t in vague_data.items())
     multipliers = tuple(_load_vague(_table(f"vague.toml [multipliers.{n}]", t),
                                     f"vague.toml [multipliers.{n}]", n)
                         for n, t in multipliers_data.items())
+    decades = tuple(_load_vague(_table(f"vague.toml [decades.{n}]", t),
+                                f"vague.toml [decades.{n}]", n)
+                    for n, t in decades_data.items())
+    for d in decades:
+        if not 0 <= d.low <= d.high <= 9:
+            raise RulesError(f"vague.toml [decades.{d.name}]: low and high are offsets from 0 to 9")
 
     rounding = _read_toml("rounding.toml", dirs)
     _check_keys("rounding.toml", rounding, {"last_digit_share", "round_figure_slack"},
@@ -468,7 +476,8 @@ def _load(dirs: tuple[Path, ...]) -> Rules:
     if not all(isinstance(v, str) for v in unit_aliases.values()):
         raise RulesError("units.toml [aliases]: expected a table of strings")
     changes = _read_toml("changes.toml", dirs)
-    _check_keys("changes.toml", changes, {"up", "down", "moves"}, {"up", "down", "moves"})
+    _check_keys("changes.toml", changes, {"up", "down", "moves", "particles_after"},
+                {"up", "down", "moves"})
 
     def lower_set(where: str, v: Any) -> frozenset[str]:
         return frozenset(w.lower() for w in _str_list(where, v))
@@ -532,6 +541,7 @@ def _load(dirs: tuple[Path, ...]) -> Rules:
                                             units.get("glued_only", []))),
         change_words={k: tuple(w.lower() for w in _str_list(f"changes.toml {k}", v))
                       for k, v in changes.items()},
+        decades=decades,
     )
 
 
