@@ -40,10 +40,31 @@ NewsQuant (``cqe/formatted_test_set/NewsQuant-dev.json``, or any file in its for
     unit matches too. For quantulum3, gold ranges are averaged to their midpoint, as
     upstream does. Conventions mapped for numcheck (``unit_maps/``):
     - units: numcheck unit -> quantulum3 name -> CQE name (``numcheck_quantulum3.tsv``,
-      ``quantulum3_cqe.tsv``). A count has no unit in numcheck; NewsQuant names the
-      counted noun instead ("13000 workers" -> "worker"), so for a count the script
-      reads the noun phrase after the figure (up to the first plural noun or stop
-      word) and singularises it; "-" when there is none.
+      ``quantulum3_cqe.tsv``); a rate numcheck writes "l/km" is named part by part,
+      "litre per kilometre".
+    - counted nouns: a count has no unit in numcheck; NewsQuant names the counted noun
+      instead, each word as its lemmatiser writes it ("13000 workers" -> "worker",
+      "60 fishermen" -> "fisherman", "categories of products" -> "category product",
+      "digital and physical sales" -> "digital physical sale"). The script reads the
+      noun phrase after the figure up to its plural head or a stop word, past a hyphen
+      ("four-cylinder"), "of the", and a word of quantity such as "more" or "combined"
+      ("eight more picks" -> "pick"); an "and" between two modifiers is dropped; a
+      plural head may take "of" and a bare lowercase noun ("snaps of coverage"). Plurals
+      not made with -s are read from ``irregular_plurals.tsv`` and the -men rule. With no
+      plural head, a number above one keeps only the first word ("a 12 page document"
+      -> "page"); "one" and a fraction keep the phrase ("one particular demand"). A
+      count with no noun after it, right after a count that has one, takes that noun (6
+      million homes, including 1.5 million in the city -> "home"): NewsQuant names
+      the count by the noun it does not repeat. "-" when there is none.
+    - shares: a fraction or share of a count ("a third of the voters", "one in five
+      adults") is written by NewsQuant as "%" and the counted noun ("% voter"); a
+      decimal below one is not a share.
+    - unit symbols NewsQuant names by the symbol alone (``newsquant_symbols.tsv``): CQE's
+      catalogue (reference/unit.json) lists "p" as a symbol of "point", and the
+      annotators name every written "p" "point" ("164p", "down 68 p"), though numcheck
+      reads "164p" as pence. Applied to quantulum3's predictions the same way. A spelled
+      "pence" is not a symbol and stays "penny". (Until round 3 pence were left as unit
+      errors; the row is a naming convention of the suite, so it is now mapped.)
     - vague quantities: NewsQuant writes them as ranges of its own ("dozens" ->
       12-120); ``newsquant_vague.tsv`` maps numcheck's interval onto those.
     - change: exact/range/vague "=", approximate "~", more_than/at_least ">",
@@ -51,16 +72,16 @@ NewsQuant (``cqe/formatted_test_set/NewsQuant-dev.json``, or any file in its for
       quantulum3 has no change, so it is given "=" throughout.
     - a change "from X to Y" is written by NewsQuant as one range in the written order
       ("4.8-4.7"); numcheck reports the two levels as two figures, and the script
-      joins two plain figures written "from X to Y" into one such range; a range numcheck
-      reads from "from X to Y" is written in the written order too.
+      joins two plain figures written "from X to Y" into one such range, with the unit
+      of the first when only the first carries one ("from 208 pounds to 193"); a range
+      numcheck reads from "from X to Y" is written in the written order too.
     - rates: NewsQuant names money and percentages per unit of time ("$3,500 a month" ->
       "dollar per month"); numcheck keeps them as money and percentages (so that figures
-      compare), and the script reads the "per" part with numcheck's own ``find_rate``.
+      compare), and the script reads the "per" part with numcheck's own ``find_rate``,
+      also past a conversion in brackets ("9 billion shekels ($2.4 billion) a year").
     - an approximate range ("about $920 to $1730"): numcheck widens the bounds by the
       hedge (rules/hedges.toml); NewsQuant writes the bounds as written and "~", so the
       script undoes the hedge's factors.
-    - pence: numcheck reads "164p" as pence (NewsQuant's annotators wrote "point"); the
-      table maps pence to "penny", so these count as unit errors.
 quantulum3 (``tests/quantities.json``, ``quantities.ambiguity.json``,
     ``derived/spellout_values.json``; ``errors.json`` must not raise)
     Gold has no offsets: the span is the first occurrence of the gold surface. Ranges
@@ -74,14 +95,21 @@ quantulum3 (``tests/quantities.json``, ``quantities.ambiguity.json``,
     "a dozen" = 1 dozen, "a penny"; "One pound" stays in scope), named constants
     ("absolute zero"), and
     spelled-out cases that expect nothing for a vague quantity ("several hundred
-    years"): numcheck's vague predictions are not scored on this suite.
+    years"): numcheck's vague predictions are not scored on this suite. Units: a rate
+    numcheck writes "l/km" is named "litre per kilometre"; money and percentages per
+    unit of time, and frequencies, are named as rates, by the same conventions as for
+    NewsQuant ("$15.4/hour" -> "dollar per hour", "four times per week" -> "count per
+    week").
 Recognizers-Text (``recognizers-text/Specs``, one category per file)
     Offsets are given (End inclusive, made exclusive here). Values are strings; a
     numberrange is interval notation ("[20,30)", "(30,)"), scored as an interval.
     Percentages score value and unit percent; currencies compare ISO codes (or the
     unit name mapped through ``recognizers_quantulum3.tsv``); dimensions and
     temperatures compare mapped unit names (Recognizers' bare "degree" is quantulum3's
-    "degree angle", its "ton" quantulum3's "short ton"). A numberrange "[20,20]" is the
+    "degree angle", its "ton" quantulum3's "short ton"; its bare "Pound" is the pound-mass
+    in the dimension model and, by a row "currency:pound", the pound sterling in the
+    currency model, where every unit is a currency; its "milliliter", like numcheck's
+    "ml", is quantulum3's "cubic centimetre", quantulum3's one name for the millilitre). A numberrange "[20,20]" is the
     figure 20. Ordinal files are negative tests: a gold ordinal is "rejected" when no
     prediction overlaps it; an ordinal that NumberModel reads as part of a number ("forty
     two and a third") has contradicting golds and is out of scope. Out of scope (the
@@ -240,8 +268,15 @@ class Numcheck:
         qs = self._find(text, self.rules)
         self.seconds += time.perf_counter() - t
         return [Pred(q.start, q.end, q.surface, q.value, q.low, q.high,
-                     self.units.get(q.unit, q.unit), q.qualifier, q.change, q.vague, q.unit)
+                     self.unit_name(q.unit), q.qualifier, q.change, q.vague, q.unit)
                 for q in qs]
+
+    def unit_name(self, unit: str) -> str:
+        """numcheck's unit in quantulum3's names; a rate numcheck writes "l/km" is written
+        as quantulum3 writes it, "litre per kilometre"."""
+        if unit in self.units or "/" not in unit:
+            return self.units.get(unit, unit)
+        return " per ".join(self.units.get(u, u) for u in unit.split("/"))
 
 
 class Quantulum:
@@ -348,9 +383,24 @@ def score(golds: list[Gold], preds: list[Pred], spans: bool = True,
 _STOP = frozenset(["the", "a", "an", "this", "that", "these", "those", "which", "who", "whom", "whose", "what", "where", "when", "and", "or", "but", "nor", "so", "if", "than", "then", "as", "at", "by", "for", "from", "in", "into", "of", "off", "on", "onto", "out", "over", "to", "under", "up", "upon", "with", "within", "without", "about", "above", "across", "after", "against", "along", "among", "around", "before", "behind", "below", "between", "beyond", "during", "except", "inside", "near", "since", "through", "till", "until", "via", "is", "are", "was", "were", "be", "been", "being", "am", "has", "have", "had", "do", "does", "did", "will", "would", "shall", "should", "can", "could", "may", "might", "must", "not", "no", "it", "its", "he", "she", "they", "them", "their", "we", "our", "you", "your", "i", "me", "my", "his", "her", "him", "us", "also", "already", "still", "now", "just", "only", "even", "more", "most", "less", "least", "each", "every", "per", "while", "because", "though", "although", "whether", "both", "all", "said", "say", "says", "according", "last", "next", "ago", "later", "earlier", "today", "yesterday", "tonight", "some", "many", "much", "such", "own", "other", "another", "here", "there", "worldwide", "overall", "apiece", "each", "respectively", "alone", "combined", "total"])
 
 
+def _read_irregular() -> dict[str, str]:
+    """English plurals not made with -s (``unit_maps/irregular_plurals.tsv``): plural -> singular."""
+    return read_map("irregular_plurals.tsv")
+
+
+_IRREGULAR: dict[str, str] = {}
+
+
 def singular(word: str) -> str:
-    """A plain English singular of a noun ("bosses" -> "boss", "countries" -> "country")."""
+    """A plain English singular of a noun ("bosses" -> "boss", "countries" -> "country",
+    "fishermen" -> "fisherman")."""
     w = word.lower()
+    if not _IRREGULAR:
+        _IRREGULAR.update(_read_irregular())
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
+    if w.endswith("men") and len(w) > 4:
+        return w[:-3] + "man"  # "fishermen", "chairmen", "women"
     if w.endswith("uses"):
         return w[:-2]  # viruses
     if len(w) <= 3 or w.endswith(("ss", "us", "is")):
@@ -364,30 +414,69 @@ def singular(word: str) -> str:
     return w
 
 
+def is_plural(word: str) -> bool:
+    """Whether a word reads as a plural noun ("workers", "people", "fishermen")."""
+    low = word.lower()
+    if not _IRREGULAR:
+        _IRREGULAR.update(_read_irregular())
+    return low in _IRREGULAR or (low.endswith("s") and not low.endswith(("ss", "us", "is"))) \
+        or (low.endswith("men") and len(low) > 4)
+
+
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*|\S")
+# quantity words that stand between a count and its noun and are no part of the noun:
+# "eight more picks", "two fewer seats"
+_BETWEEN = frozenset(["more", "fewer", "extra", "additional", "combined"])
 
 
-def counted_noun(text: str, end: int) -> str:
-    """NewsQuant's unit for a count: the noun phrase after the figure, singular; "-" if none."""
-    words = []
+def counted_noun(text: str, end: int, value: float = 0.0) -> str:
+    """NewsQuant's unit for a count: the noun phrase after the figure, each word singular as
+    its lemmatiser writes it ("digital and physical sales" -> "digital physical sale",
+    "categories of products" -> "category product"); "-" if none."""
     toks = _WORD.findall(text[end:end + 80])
+    if toks and toks[0] == "-":
+        toks = toks[1:]  # "a four-cylinder engine": the noun joined by a hyphen
     if toks and toks[0].lower() == "of":
         toks = toks[1:]
         while toks and toks[0].lower() in ("the", "these", "those", "their", "its", "his",
                                            "her", "our", "them"):
             toks = toks[1:]
-    for tok in toks[:4]:
+    while len(toks) > 1 and toks[0].lower() in _BETWEEN and toks[1][0].isalpha():
+        toks = toks[1:]
+    words: list[str] = []
+    i = 0
+    plural = False
+    while i < len(toks) and len(words) < 4:
+        tok = toks[i]
         low = tok.lower()
-        if not tok[0].isalpha() or low in _STOP:
-            break
+        if low in ("and", "or") and words and i + 1 < len(toks) and toks[i + 1][0].isalpha() \
+                and toks[i + 1].lower() not in _STOP:
+            i += 1  # "digital and physical sales": two modifiers of one noun
+            continue
+        if not tok[0].isalpha() or low in _STOP and not (tok.isupper() and len(tok) > 1):
+            break  # "US", "IT" in capitals are names, not the pronoun "us" or "it"
         words.append(tok)
-        if low.endswith("s") and not low.endswith("ss"):
+        i += 1
+        if is_plural(tok):
+            plural = True
             break
     if not words:
         return "-"
-    if not words[-1].lower().endswith("s") and len(words) > 1:
-        words = words[:1]  # no plural head: "12 page document labeled" -> "page"
-    return " ".join(words[:-1] + [singular(words[-1])]).lower()
+    if plural and i + 1 < len(toks) and toks[i].lower() == "of" and toks[i + 1][0].islower() \
+            and toks[i + 1].lower() not in _STOP:
+        # "categories of products", "snaps of man coverage": the noun the plural is made of
+        for tok in toks[i + 1:i + 3]:
+            if not tok[0].islower() or tok.lower() in _STOP:
+                break
+            words.append(tok)
+            if is_plural(tok):
+                break
+    if not plural and len(words) > 1 and value > 1:
+        # no plural head after a number above one: the number and the noun modify what
+        # follows ("a 12 page document" -> "page"); after "one" or a fraction ("a fourth
+        # of the adult population") the noun is singular
+        words = words[:1]
+    return " ".join(singular(w) if is_plural(w) else w for w in words).lower()
 
 
 class NewsQuantMapper:
@@ -400,6 +489,7 @@ class NewsQuantMapper:
     def __init__(self) -> None:
         self.cqe = read_map("quantulum3_cqe.tsv")
         self.nc = read_map("numcheck_quantulum3.tsv")
+        self.symbols = read_map("newsquant_symbols.tsv")
         self.vague: dict[tuple[float, float], tuple[float, float]] = {}
         self.rules: Any = None
         rows = [ln.split("\t") for ln in (MAPS / "newsquant_vague.tsv").read_text().splitlines()
@@ -442,21 +532,30 @@ class NewsQuantMapper:
             if not m:
                 return ""
             end += m.end()
-        rate = find_rate(text, end, self.rules)
+        rate = find_rate(text, end, self.rules, past_brackets=True)
         if rate is None:
             return ""
         name = self.nc.get(rate[0], rate[0])
         return " per " + self.cqe.get(name, name)
 
     def unit(self, p: Pred, text: str, counts_as_nouns: bool) -> str:
+        written = re.search(r"(?<=\d)\s?([^\d\s]+)$", p.surface)
+        if written and written.group(1) in self.symbols:  # "164p" -> "point"
+            return self.symbols[written.group(1)]
         if p.unit == "dimensionless" and counts_as_nouns:
-            noun = counted_noun(text, p.end)
+            noun = counted_noun(text, p.end, p.value)
+            if noun in self.symbols:  # "down 68 p": the symbol numcheck leaves unread
+                return self.symbols[noun]
             if noun in ("time", "times"):
                 return "count" + self.rate(p, text)
+            if 0 < p.value < 1 and not re.search(r"\d?\.\d", p.surface):
+                # a fraction or share of a count ("a third of the voters", "one in five
+                # adults"): NewsQuant writes it as a percentage of the counted noun
+                return "% " + noun
             return self.cqe.get(noun, noun)  # "times" -> count
         if p.unit == "year" and re.match(r"[\s-]*(?:years?[\s-])?old\b", text[p.end:p.end + 12]):
             return "year of age"  # NewsQuant's unit for an age: "a 50 year-old man"
-        if "/" in p.raw_unit and p.unit == p.raw_unit:  # a rate: "km/h" -> "kilometre per hour"
+        if "/" in p.raw_unit and p.raw_unit not in self.nc:  # a rate: "l/km"
             parts = [self.nc.get(u, u) for u in p.raw_unit.split("/")]
             whole = " per ".join(self.cqe.get(u, u) for u in parts)
             return self.cqe.get(whole, whole)
@@ -504,19 +603,31 @@ class NewsQuantMapper:
                     re.fullmatch(r"\s+to\s+", text[p.end:q.start]) and \
                     re.search(r"\bfrom\s+$", text[max(0, p.start - 6):p.start]):
                 rec = self.record(q, text)
+                if q.unit == "dimensionless" and p.unit != "dimensionless":
+                    # "from 208 pounds to 193": the unit written once serves both levels
+                    rec["normalized_unit"] = self.record(p, text)["normalized_unit"]
                 rec["value"] = f"{fmt_value(p.value)}-{fmt_value(q.value)}"
                 rec["change"] = "="
                 out.append(rec)
                 i += 2
                 continue
-            out.append(self.record(p, text))
+            rec = self.record(p, text)
+            if rec["normalized_unit"] == "-" and p.unit == "dimensionless" and out and \
+                    out[-1]["normalized_unit"] not in ("-", "count") and \
+                    not out[-1]["normalized_unit"].startswith("%") and \
+                    preds[i - 1].unit == "dimensionless":
+                # "6 million homes, including 1.5 million in the city": the noun is not
+                # repeated; NewsQuant names the count by the noun of the count before it
+                rec["normalized_unit"] = out[-1]["normalized_unit"]
+            out.append(rec)
             i += 1
         return out
 
     def quantulum_record(self, p: Pred) -> dict[str, Any]:
-        return {"value": p.value, "unit": p.raw_unit,
-                "normalized_unit": self.cqe.get(p.unit.lower(), self.cqe.get(p.unit, p.unit)),
-                "change": "="}
+        written = re.search(r"(?<=\d)\s?([^\d\s]+)$", p.surface)
+        name = self.symbols[written.group(1)] if written and written.group(1) in self.symbols \
+            else self.cqe.get(p.unit.lower(), self.cqe.get(p.unit, p.unit))
+        return {"value": p.value, "unit": p.raw_unit, "normalized_unit": name, "change": "="}
 
 
 def _is_range(q: dict[str, Any]) -> bool:
@@ -636,6 +747,33 @@ def newsquant_intervals(data: list[dict[str, Any]], rows: list[Any]) -> Tally:
 _YEAR = re.compile(r"^(1[5-9]\d\d|20\d\d)$")
 
 
+_MONEY = frozenset(read_map("numcheck_quantulum3.tsv")[k] for k in
+                   ("USD", "EUR", "GBP", "percent"))
+
+
+def money_rate(p: Pred, text: str) -> Pred:
+    """The same conventions as for NewsQuant: numcheck keeps money and percentages per unit
+    of time as money and percentages, and a frequency as a count; the suite names the rate
+    ("$15.4/hour" -> "dollar per hour", "four times per week" -> "count per week"), so the
+    per part is read with numcheck's own ``find_rate``."""
+    from checker.rules import load_rules
+    from checker.units import find_rate
+    end, unit = p.end, p.unit
+    times = re.match(r"\s+times\b", text[end:])
+    if p.unit == "dimensionless" and times:  # "four times per week" -> "count per week"
+        end, unit = end + times.end(), "count"
+    elif "/" in p.raw_unit or not (p.unit in _MONEY or len(p.raw_unit) == 3 and
+                                    p.raw_unit.isupper()):
+        return p
+    rate = find_rate(text, end, load_rules(), past_brackets=True)
+    if rate is None:
+        return p
+    nc = read_map("numcheck_quantulum3.tsv")
+    return Pred(p.start, p.end, p.surface, p.value, p.low, p.high,
+                f"{unit} per {nc.get(rate[0], rate[0])}", p.qualifier, p.change, p.vague,
+                p.raw_unit)
+
+
 def q3_out_of_scope(text: str, g: dict[str, Any], start: int) -> str:
     """Why a quantulum3 gold quantity is outside numcheck's scope, or ''."""
     surf = str(g["surface"])
@@ -688,6 +826,8 @@ def run_quantulum3_suite(tools: list[Any], verbose: list[str]) -> dict[str, dict
                     golds.append(gold)
                 preds = [p for p in tool(text) if not p.vague and
                          not any(overlaps(a, b, p.start, p.end) for a, b in dropped)]
+                if tool.name == "numcheck":
+                    preds = [money_rate(p, text) for p in preds]
                 # a range is scored by its interval; its midpoint is the value here
                 tc = score(golds, preds)
                 vp = pair(golds, preds, lambda g, p: close(p.value, g.value))
@@ -819,7 +959,10 @@ def rec_gold(r: dict[str, Any], units: dict[str, str]) -> Gold:
     if tn in ("currency", "dimension", "temperature", "age"):
         iso = res.get("isoCurrency")
         name = str(res.get("unit", "")).lower()
-        g.unit = units.get(iso.lower(), iso) if iso else units.get(name, name)
+        # a row "currency:pound" names what Recognizers' bare "Pound" is in its currency
+        # model (the pound sterling), where its dimension model means the pound-mass
+        g.unit = units.get(iso.lower(), iso) if iso else \
+            units.get(f"{tn}:{name}", units.get(name, name))
     return g
 
 

@@ -359,6 +359,14 @@ class _Reader:
             after = self.t[j + 1].text if j + 1 < len(self.t) else self.following.strip()
             if base in _NEEDS_OF and not after.startswith("of"):
                 return None, j + 1  # "a score" of a game, "the couple": not a number
+            and_at = info.get("and_at")
+            if isinstance(and_at, int) and and_at + 2 == j and \
+                    self.kind(and_at + 1) in ("unit", "teen"):
+                # "three hundred and two dozen": the hundreds and two dozen, as "one hundred
+                # and three quarters" is a whole and a part
+                head = self.cardinal_prefix(i, and_at)
+                if head is not None:
+                    return head + self.val(and_at + 1) * self.r.collectives[base], j + 1
             return numer * self.r.collectives[base], j + 1
         # fractions: "two thirds", "a third", "one twenty-fifth", "twenty-three fifths"
         d = self.compound_den(j)

@@ -117,3 +117,15 @@ def test_run_of_tens_is_several_numbers(tens: list[int]) -> None:
     """"twenty thirty forty" is three numbers: a ten cannot follow a ten."""
     text = " ".join(_TENS[t // 10] for t in tens)
     assert [q.value for q in find_quantities(text, RULES)] == [float(t) for t in tens]
+
+
+@settings(max_examples=200)
+@given(st.integers(min_value=1, max_value=9), st.integers(min_value=1, max_value=19),
+       st.booleans())
+def test_dozens_after_hundreds_add(hundreds: int, dozens: int, plural: bool) -> None:
+    """"three hundred and two dozen" is the hundreds and two dozen; "three hundred dozen"
+    is three hundred times twelve."""
+    word = "dozens" if plural else "dozen"
+    text = f"{_UNITS[hundreds]} hundred and {_UNITS[dozens]} {word}"
+    assert parse_number(text, RULES) == hundreds * 100 + dozens * 12
+    assert parse_number(f"{_UNITS[hundreds]} hundred {word}", RULES) == hundreds * 1200
