@@ -111,7 +111,8 @@ def _compile(rules: Rules) -> _Compiled:
     post = {w.lower(): h for h in rules.hedges if h.after for w in h.words}
     vague = {w.lower(): v for v in rules.vague for w in v.words}
     mult = {w.lower(): v for v in rules.multipliers for w in v.words}
-    # two capitals ("PS" for £, "RM") stand for a currency only when they touch the digits
+    # two capitals ("PS" for £, "RM") stand for a currency only when they touch the digits;
+    # a symbol in letters never follows an apostrophe ("last year's $3.9bn" is no "S $")
     cur_glued = [c for c in rules.currency_symbols if regex.fullmatch(r"[A-Z]{2}", c)]
     cur = _alt([c for c in rules.currency_symbols if c not in cur_glued])
     cur_g = _alt(cur_glued) if cur_glued else "(?!)"
@@ -130,7 +131,7 @@ def _compile(rules: Rules) -> _Compiled:
     pattern = rf"""
     (?P<pre>\b(?:{_alt(pre_words)})\s+|(?<![<>=~])(?:{_alt(pre_syms)})(?![<>=])\s*)?
     (?P<frame>\b(?:between|from)\s+)?
-    (?P<cur>(?<![\p{{L}}\d])(?:(?:{cur})\s?|(?:{cur_g})(?=\d)))?
+    (?P<cur>(?<![\p{{L}}\d])(?:(?<![’'])|(?!\p{{L}}))(?:(?:{cur})\s?|(?:{cur_g})(?=\d)))?
     (?:
         (?P<vague>\b(?:{_alt(list(vague))})\b)
       | (?P<mult>\b(?:{_alt(list(mult))}))\s+(?P<mscale>(?:{big}))\b

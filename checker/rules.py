@@ -143,6 +143,7 @@ class Rules:
     unit_glued_only: frozenset[str] = frozenset()
     change_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
     decades: tuple[Vague, ...] = ()  # vague.toml [decades]: "the mid-30s", "her early 20s"
+    not_units: frozenset[str] = frozenset()  # not_units.tsv: catalogue names that are nouns
 
 
 # ---------------------------------------------------------------- file reading
@@ -475,6 +476,10 @@ def _load(dirs: tuple[Path, ...]) -> Rules:
                                                  units.get("aliases", {})).items()}
     if not all(isinstance(v, str) for v in unit_aliases.values()):
         raise RulesError("units.toml [aliases]: expected a table of strings")
+    not_unit_rows = _read_tsv("not_units.tsv", dirs, ("word", "why"))
+    for word in not_unit_rows:
+        if not regex.fullmatch(r"\p{Ll}+", word):
+            raise RulesError(f"not_units.tsv: {word!r} is not one lowercase word")
     changes = _read_toml("changes.toml", dirs)
     _check_keys("changes.toml", changes, {"up", "down", "moves", "particles_after"},
                 {"up", "down", "moves"})
@@ -542,6 +547,7 @@ def _load(dirs: tuple[Path, ...]) -> Rules:
         change_words={k: tuple(w.lower() for w in _str_list(f"changes.toml {k}", v))
                       for k, v in changes.items()},
         decades=decades,
+        not_units=frozenset(not_unit_rows),
     )
 
 
