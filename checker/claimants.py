@@ -136,7 +136,7 @@ def find_attributions(text: str, rules: Rules) -> list[Attribution]:
 
 
 def find_claimant(text: str, qs: int, qe: int, rules: Rules, attributions: list[Attribution],
-                  last_claimant: str | Callable[[], str]) -> str:
+                  last_claimant: LastClaimant) -> str:
     """Who asserts the figure at ``text[qs:qe]``; ``last_claimant`` (or a function giving it,
     called only when needed) is the claimant named last before the sentence, for pronouns.
 
@@ -161,8 +161,9 @@ def find_claimant(text: str, qs: int, qe: int, rules: Rules, attributions: list[
                         rules)
     according = [a for a in attributions if a.kind == "according"]
     if according:
-        return according[-1].who if according[-1].at > qs else next(
-            (a.who for a in reversed(according) if a.at < qs), according[0].who)
+        a = according[-1] if according[-1].at > qs else next(
+            (a for a in reversed(according) if a.at < qs), according[0])
+        return _resolve(a.who, text, a.at, attributions, last_claimant, rules)
     before = [a for a in attributions if a.at < qs and a.kind != "according"]
     if before:
         a = before[-1]
@@ -186,28 +187,49 @@ def _subject_tail(who: str, rules: Rules) -> str:
     return _clean(parts[-1], rules) if parts else ""
 
 
+Wanted = Callable[[str], bool]
+# The claimant named last before a sentence: the name itself, or a function that finds the
+# last one, or (given a test) the last one that passes it.
+LastClaimant = str | Callable[[Wanted | None], str]
+
+
+def _last(last_claimant: LastClaimant, want: Wanted | None = None) -> str:
+    if callable(last_claimant):
+        return last_claimant(want)
+    return last_claimant if want is None or want(last_claimant) else ""
+
+
 def _resolve(who: str, text: str, at: int, attributions: list[Attribution],
-             last_claimant: str | Callable[[], str], rules: Rules) -> str:
+             last_claimant: LastClaimant, rules: Rules) -> str:
     """Replace a pronoun claimant (or "their intelligence") by the one it stands for."""
     words = who.split()
     low = who.lower()
     if (len(words) >= 2 and words[0].lower() == "the" and words[1].lower() in rules.survey_words
             and not any(w[:1].isupper() for w in words[1:])):
         # "the poll", "the survey of 1,024 voters": the measurement named before
-        last = last_claimant() if callable(last_claimant) else last_claimant
+        last = _last(last_claimant)
         if any(w.lower().strip(",.") in rules.survey_words for w in last.split()):
             return last
         return who
     if low in rules.pronouns or (words and words[0].lower() in ("their", "his", "her", "its")):
+        head = words[-1].lower() if low in rules.pronouns else ""
+        want = _names(head) if head in rules.institution_words else None
         earlier = [a for a in attributions if a.at < at and a.who.lower() not in rules.pronouns
-                   and a.who != who]
-        if earlier:
-            named = earlier[-1].who
-        else:
-            named = last_claimant() if callable(last_claimant) else last_claimant
+                   and a.who != who and (want is None or want(a.who))]
+        named = earlier[-1].who if earlier else _last(last_claimant, want)
         if not named:
-            return who
+            return who  # "the agency" with no agency named before: as written
         if low in rules.pronouns:
             return named
         return f"{named} {' '.join(words[1:])}"
     return who
+
+
+def _names(head: str) -> Wanted:
+    """A test for a claimant whose name holds ``head`` or its singular or plural."""
+    forms = {head, head.rstrip("s"), head + "s"}
+
+    def wanted(name: str) -> bool:
+        return any(w.strip(",.’'").lower() in forms for w in name.split()) and \
+            name.lower() != f"the {head}"
+    return wanted

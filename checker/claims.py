@@ -6,6 +6,7 @@ batch engines run it anywhere and get the same rows.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from bisect import bisect_right
 
 from .claimants import Attribution, find_attributions, find_claimant
@@ -84,17 +85,27 @@ class _LastClaimant:
         if who:
             self.events.append(who)
 
-    def __call__(self) -> str:
-        while self.events:
-            event = self.events[-1]
+    def __call__(self, want: Callable[[str], bool] | None = None) -> str:
+        """The last claimant named, or with ``want`` the last one that passes it."""
+        i = len(self.events) - 1
+        while i >= 0:
+            event = self.events[i]
             if isinstance(event, str):
-                return event
+                if want is None or want(event):
+                    return event
+                i -= 1
+                continue
             lo, hi = event
             for k in range(hi - 1, lo - 1, -1):
-                named = [a for a in find_attributions(self.sentences[k].text, self.rules)
+                named = [a.who for a in find_attributions(self.sentences[k].text, self.rules)
                          if a.who.lower() not in self.rules.pronouns]
-                if named:
-                    self.events[-1] = named[-1].who
-                    return named[-1].who
-            self.events.pop()  # nobody named there: it can never matter again
+                if want is None and named:
+                    self.events[i] = named[-1]  # read once: the nearest name stands for it
+                    return named[-1]
+                found = next((w for w in reversed(named) if want is not None and want(w)), "")
+                if found:
+                    return found
+            if want is None:
+                self.events.pop(i)  # nobody named there: it can never matter again
+            i -= 1
         return ""

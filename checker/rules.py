@@ -127,6 +127,7 @@ class Rules:
     counted_modifiers: frozenset[str]
     clause_breakers: frozenset[str]
     pronouns: frozenset[str]
+    institution_words: frozenset[str]  # "the agency" stands only for a claimant so named
     claimant_trailers: frozenset[str]
     reporting_verbs: frozenset[str]
     passive_markers: frozenset[str]
@@ -459,7 +460,7 @@ def _load(dirs: tuple[Path, ...]) -> Rules:
     words = _read_toml("words.toml", dirs)
     word_keys = {"phrase_stoppers", "counted_modifiers", "clause_breakers", "pronouns",
                  "claimant_trailers", "auxiliaries", "clause_words", "name_stopwords",
-                 "not_claimant_starts", "place_nouns"}
+                 "not_claimant_starts", "place_nouns", "institution_words"}
     _check_keys("words.toml", words, word_keys, word_keys)
 
     attr = _read_toml("attribution.toml", dirs)
@@ -526,6 +527,7 @@ def _load(dirs: tuple[Path, ...]) -> Rules:
         counted_modifiers=lower_set("words.toml counted_modifiers", words["counted_modifiers"]),
         clause_breakers=lower_set("words.toml clause_breakers", words["clause_breakers"]),
         pronouns=lower_set("words.toml pronouns", words["pronouns"]),
+        institution_words=lower_set("words.toml institution_words", words["institution_words"]),
         claimant_trailers=lower_set("words.toml claimant_trailers", words["claimant_trailers"]),
         reporting_verbs=lower_set("attribution.toml verbs", attr["verbs"]),
         passive_markers=lower_set("attribution.toml passive_markers", attr["passive_markers"]),
