@@ -18,6 +18,8 @@ from .rules import Rules
 from .subjects import is_time_scope
 
 REWRITE_SIMILARITY = 0.6
+# scope parts that say what kind of figure a claim is, never where the story happens
+STANDINGS = frozenset({"forecast", "earlier figure"})
 
 
 def effective_interval(c: Claim) -> tuple[float, float]:
@@ -67,7 +69,8 @@ def _scope_parts(claims: list[Claim]) -> dict[str, frozenset[str]]:
     for c in claims:
         for part in filter(None, (p.strip() for p in c.scope.split(";"))):
             by_part[part].add(c.doc_id)
-    frame = {p for p, d in by_part.items() if len(docs) >= 2 and len(d) * 2 > len(docs)}
+    frame = {p for p, d in by_part.items() if len(docs) >= 2 and len(d) * 2 > len(docs)
+             and p not in STANDINGS}
     return {c.claim_id: frozenset(p.strip() for p in c.scope.split(";")
                                   if p.strip() and p.strip() not in frame) for c in claims}
 

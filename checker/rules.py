@@ -109,6 +109,7 @@ class Rules:
     reference_defaults: dict[str, str]
     running_tallies: frozenset[str]
     earlier_markers: tuple[str, ...]
+    forecast_markers: tuple[str, ...]  # "expected", "guidance": a forecast, not an outturn
     abbreviations: frozenset[str]
     scope_prepositions: frozenset[str]
     whose_prepositions: frozenset[str]
@@ -443,7 +444,8 @@ def _load(dirs: tuple[Path, ...]) -> Rules:
     subj = _read_toml("subjects.toml", dirs)
     subj_keys = {"reference_words", "reference_defaults", "running_tallies", "earlier_markers",
                  "scope_prepositions", "whose_prepositions",
-                 "generic_counted", "verb_counted", "money_words", "time_pattern", "counter_prefixes"}
+                 "generic_counted", "verb_counted", "money_words", "time_pattern", "counter_prefixes",
+                 "forecast_markers"}
     _check_keys("subjects.toml", subj, subj_keys, subj_keys)
     if not isinstance(subj["time_pattern"], str):
         raise RulesError("subjects.toml time_pattern: expected a regex string")
@@ -508,6 +510,7 @@ def _load(dirs: tuple[Path, ...]) -> Rules:
         reference_defaults={k.lower(): str(v) for k, v in subj["reference_defaults"].items()},
         running_tallies=lower_set("subjects.toml running_tallies", subj["running_tallies"]),
         earlier_markers=_str_list("subjects.toml earlier_markers", subj["earlier_markers"]),
+        forecast_markers=_str_list("subjects.toml forecast_markers", subj["forecast_markers"]),
         abbreviations=abbreviations,
         scope_prepositions=lower_set("subjects.toml", subj["scope_prepositions"]),
         whose_prepositions=lower_set("subjects.toml", subj["whose_prepositions"]),

@@ -47,6 +47,25 @@ _CLAUSE_END = regex.compile(r"[,.](?!\d)|[;:!?]|\s[–—]\s")
 _YEAR = regex.compile(r"(?:19|20)\d\d")
 _TRAILING_DET = regex.compile(r"(?:[’']s)?\s+(?:the|a|an|its|their|his|her)?\s*$")
 _FROM_END = regex.compile(r"\bfrom\s*$")
+@lru_cache(maxsize=8)
+def _forecast_pattern(rules: Rules) -> Any:
+    words = "|".join(regex.escape(w) for w in sorted(rules.forecast_markers, key=len,
+                                                     reverse=True))
+    return regex.compile(rf"\b(?:{words})\b", regex.IGNORECASE)
+
+
+def _is_forecast(text: str, qs: int, after: list[Token], rules: Rules) -> bool:
+    """Whether a forecast word stands in the figure's clause before it, or among the three
+    words after it ("the $1.9bn expected by analysts")."""
+    clause = _CLAUSE_START.search(text, max(0, qs - 80), qs)
+    start = clause.end() if clause else max(0, qs - 80)
+    pattern = _forecast_pattern(rules)
+    if pattern.search(text, start, qs):
+        return True
+    return any(pattern.fullmatch(t.text) for t in [t for t in after if t.is_word][:3])
+
+
+_CLAUSE_START = regex.compile(r".*[,;:(]\s*", regex.DOTALL)
 # a figure in a clause that tells of an earlier event: "the worst since 2017, when ..."
 _PAST_EVENT = regex.compile(r"\b(?:in|since|of|during)\s+(?:19|20)\d\d\s*,?\s+when\b"
                             r"[^.;:!?]*$", regex.IGNORECASE)
@@ -226,6 +245,8 @@ def find_subject(q: Quantity, sentence: Sentence, context: str, rules: Rules,
     if not whose:
         whose = _whose_sentence_subject(text, qs, places)
     scope = _scope(text, after[used:], qs, rules, places)
+    if _is_forecast(text, qs, after, rules):
+        scope = f"{scope}; forecast" if scope else "forecast"
     # a change in per cent is not the level of a percentage: "up 12%" against "a 12% share"
     key = f"{counted}|{whose}|{unit_class(q.unit)}{' change' if change else ''}"
     if tally:
