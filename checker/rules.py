@@ -110,6 +110,7 @@ class Rules:
     running_tallies: frozenset[str]
     earlier_markers: tuple[str, ...]
     forecast_markers: tuple[str, ...]  # "expected", "guidance": a forecast, not an outturn
+    revenue_verbs: frozenset[str]  # "rates will bring in $2bn": the sum is what rates raise
     abbreviations: frozenset[str]
     scope_prepositions: frozenset[str]
     whose_prepositions: frozenset[str]
@@ -445,7 +446,7 @@ def _load(dirs: tuple[Path, ...]) -> Rules:
     subj_keys = {"reference_words", "reference_defaults", "running_tallies", "earlier_markers",
                  "scope_prepositions", "whose_prepositions",
                  "generic_counted", "verb_counted", "money_words", "time_pattern", "counter_prefixes",
-                 "forecast_markers"}
+                 "forecast_markers", "revenue_verbs"}
     _check_keys("subjects.toml", subj, subj_keys, subj_keys)
     if not isinstance(subj["time_pattern"], str):
         raise RulesError("subjects.toml time_pattern: expected a regex string")
@@ -511,6 +512,7 @@ def _load(dirs: tuple[Path, ...]) -> Rules:
         running_tallies=lower_set("subjects.toml running_tallies", subj["running_tallies"]),
         earlier_markers=_str_list("subjects.toml earlier_markers", subj["earlier_markers"]),
         forecast_markers=_str_list("subjects.toml forecast_markers", subj["forecast_markers"]),
+        revenue_verbs=lower_set("subjects.toml revenue_verbs", subj["revenue_verbs"]),
         abbreviations=abbreviations,
         scope_prepositions=lower_set("subjects.toml", subj["scope_prepositions"]),
         whose_prepositions=lower_set("subjects.toml", subj["whose_prepositions"]),

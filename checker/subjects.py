@@ -336,9 +336,37 @@ def _verb_counted(text: str, qs: int, rest: list[Token], rules: Rules) -> str:
     return ""
 
 
+def _revenue_source(text: str, qs: int, rules: Rules) -> str:
+    """"Rates will bring in $2bn", "the levy is expected to raise about £4bn": the noun
+    before a verb of yielding money, right before the sum (hedges aside), names the sum."""
+    words = [t for t in tokens(text, max(0, qs - 100), qs) if t.is_word]
+    k = len(words)
+    while k > 0 and words[k - 1].lower in _HEDGE_WORDS:
+        k -= 1  # "about", "between", "up to"
+    for n in (2, 1):
+        if k >= n and " ".join(t.lower for t in words[k - n:k]) in rules.revenue_verbs:
+            j = k - n
+            while j > 0 and (words[j - 1].lower in rules.auxiliaries or words[j - 1].lower in
+                             ("to", "expected", "set", "likely", "forecast", "projected")):
+                j -= 1
+            if j > 0 and words[j - 1].text.isalpha() and words[j - 1].lower not in \
+                    rules.phrase_stoppers:
+                return fold_counted(words[j - 1].text, rules)
+    return ""
+
+
+_HEDGE_WORDS = frozenset({"about", "around", "some", "nearly", "almost", "roughly", "up",
+                          "to", "between", "over", "more", "than", "less", "at", "least",
+                          "an", "estimated", "as", "much", "many", "a", "further", "extra",
+                          "another"})
+
+
 def _money_word(text: str, qs: int, after: list[Token], rules: Rules) -> str:
     """What a sum of money is: what it is for ("$1.2bn for transport"), else the nearest
     money word before it in the sentence, else a money word right after it."""
+    source = _revenue_source(text, qs, rules)
+    if source:
+        return source
     near = [t for t in tokens(text, max(0, qs - 40), qs) if t.is_word][-2:]
     if len(near) == 2 and near[1].lower == "of" and near[0].lower in rules.money_words:
         return rules.money_words[near[0].lower]  # "a budget of $4bn", "a fine of £2m"
