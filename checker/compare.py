@@ -22,16 +22,27 @@ REWRITE_SIMILARITY = 0.6
 STANDINGS = frozenset({"forecast", "earlier figure"})
 
 
-def effective_interval(c: Claim) -> tuple[float, float]:
-    """The claim's interval widened by the rounding its figure implies."""
+def effective_interval(c: Claim, factor: float = 1.0) -> tuple[float, float]:
+    """The claim's interval widened by the rounding its figure implies, times ``factor``
+    (to the base unit of its group when units differ)."""
     low = c.low - c.slack if math.isfinite(c.low) else c.low
     high = c.high + c.slack if math.isfinite(c.high) else c.high
-    return max(low, 0.0) if c.low >= 0 else low, high
+    return (max(low, 0.0) if c.low >= 0 else low) * factor, high * factor
 
 
-def _disjoint(a: Claim, b: Claim) -> bool:
-    al, ah = effective_interval(a)
-    bl, bh = effective_interval(b)
+def _factors(a: Claim, b: Claim, rules: Rules) -> tuple[float, float] | None:
+    """What turns each claim's unit into a common one; None when they do not convert."""
+    if a.unit == b.unit:
+        return 1.0, 1.0
+    ca, cb = rules.conversions.get(a.unit), rules.conversions.get(b.unit)
+    if ca is None or cb is None or ca[0] != cb[0]:
+        return None  # different currencies or measures: not comparable without a rate
+    return ca[1], cb[1]
+
+
+def _disjoint(a: Claim, b: Claim, fa: float = 1.0, fb: float = 1.0) -> bool:
+    al, ah = effective_interval(a, fa)
+    bl, bh = effective_interval(b, fb)
     return ah < bl or bh < al
 
 
@@ -51,8 +62,8 @@ def _who(c: Claim) -> str:
     return c.claimant or c.source
 
 
-def _ratio(a: Claim, b: Claim) -> float:
-    hi, lo = max(a.value, b.value), min(a.value, b.value)
+def _ratio(a: Claim, b: Claim, fa: float = 1.0, fb: float = 1.0) -> float:
+    hi, lo = max(a.value * fa, b.value * fb), min(a.value * fa, b.value * fb)
     if lo <= 0:
         return math.inf if hi > 0 else 1.0
     return hi / lo
@@ -75,11 +86,15 @@ def _scope_parts(claims: list[Claim]) -> dict[str, frozenset[str]]:
                                   if p.strip() and p.strip() not in frame) for c in claims}
 
 
-def _reason(kind: str, a: Claim, b: Claim, why: str) -> str:
+def _reason(kind: str, a: Claim, b: Claim, why: str, fa: float = 1.0, fb: float = 1.0) -> str:
     al, ah = effective_interval(a)
     bl, bh = effective_interval(b)
-    text = (f"{a.surface} ({_who(a)}) against {b.surface} ({_who(b)}): "
-            f"{why}; allowed ranges {_fmt(al)}–{_fmt(ah)} and {_fmt(bl)}–{_fmt(bh)}")
+    ranges = f"allowed ranges {_fmt(al)}–{_fmt(ah)} and {_fmt(bl)}–{_fmt(bh)}"
+    if a.unit != b.unit:  # "7,800 hectares" against "7,800 acres": say it in a's unit
+        bl, bh = bl * fb / fa, bh * fb / fa
+        ranges = (f"allowed ranges {_fmt(al)}–{_fmt(ah)} {a.unit} and "
+                  f"{_fmt(bl)}–{_fmt(bh)} {a.unit} ({b.surface} in {a.unit})")
+    text = f"{a.surface} ({_who(a)}) against {b.surface} ({_who(b)}): {why}; {ranges}"
     if kind == "conflict" and a.doc_id != b.doc_id:
         sim = sentence_similarity(a.sentence, b.sentence)
         if sim >= REWRITE_SIMILARITY:
@@ -110,20 +125,22 @@ def _different_surveys(a: str, b: str, rules: Rules) -> bool:
 def compare_pair(a: Claim, b: Claim, scopes: dict[str, frozenset[str]],
                  rules: Rules) -> tuple[str, str] | None:
     """(kind, reason) for a flagged pair of claims of one subject, or None."""
-    if a.unit != b.unit:
-        return None  # different currencies or units: not comparable without a rate
-    if not _disjoint(a, b):
+    factors = _factors(a, b, rules)
+    if factors is None or not _disjoint(a, b, *factors):
         return None
-    for d, other in ((a, b), (b, a)):
+    fa, fb = factors
+
+    def flag(kind: str, why: str) -> tuple[str, str]:
+        return kind, _reason(kind, a, b, why, fa, fb)
+
+    for d, other, scale in ((a, b, fb / fa), (b, a, fa / fb)):
         if d.qualifier == "denial" and d.denied is not None:
-            ol, oh = effective_interval(other)
+            ol, oh = effective_interval(other, scale)  # in the denying claim's unit
             if ol <= d.denied <= oh or ol >= d.denied:
-                return "conflict", _reason("conflict", a, b,
-                                           f"one explicitly denies the other's figure "
-                                           f"({_fmt(d.denied)})")
+                return flag("conflict",
+                            f"one explicitly denies the other's figure ({_fmt(d.denied)})")
     if _different_surveys(a.claimant, b.claimant, rules):
-        return "scope", _reason("scope", a, b, f"two different measurements ({a.claimant} and "
-                                               f"{b.claimant})")
+        return flag("scope", f"two different measurements ({a.claimant} and {b.claimant})")
     sa, sb = scopes[a.claim_id], scopes[b.claim_id]
     if a.doc_id == b.doc_id and (not sa or not sb):
         # within one article a figure with no time stated is the article's "now"
@@ -135,17 +152,16 @@ def compare_pair(a: Claim, b: Claim, scopes: dict[str, frozenset[str]],
         else:
             part = sa or sb
             why = f"a part ({'; '.join(sorted(part))}) against the whole"
-        return "scope", _reason("scope", a, b, why)
+        return flag("scope", why)
     # a tally by its counted noun, or by the key's last word ("firefighters||count injured")
     tally = a.counted in rules.running_tallies or a.subject.rsplit(" ", 1)[-1] in \
         rules.running_tallies
     if (tally and a.published and b.published
             and a.published != b.published):
-        return "scope", _reason("scope", a, b, f"a running count reported on different dates "
-                                               f"({a.published} and {b.published})")
-    return "conflict", _reason("conflict", a, b,
-                               f"the figures differ by a factor of {_ratio(a, b):.2g} and "
-                               f"cannot both hold")
+        return flag("scope", f"a running count reported on different dates "
+                             f"({a.published} and {b.published})")
+    return flag("conflict", f"the figures differ by a factor of {_ratio(a, b, fa, fb):.2g} "
+                            f"and cannot both hold")
 
 
 def compare_claims(claims: Iterable[Claim], rules: Rules) -> list[Conflict]:
@@ -168,5 +184,6 @@ def compare_claims(claims: Iterable[Claim], rules: Rules) -> list[Conflict]:
                 kind, reason = flagged
                 out.append(Conflict(subject, kind, a.claim_id, b.claim_id, a.source, b.source,
                                     a.claimant, b.claimant, a.surface, b.surface,
-                                    round(_ratio(a, b), 3), reason))
+                                    round(_ratio(a, b, *(_factors(a, b, rules) or (1.0, 1.0))),
+                                          3), reason))
     return out

@@ -147,6 +147,7 @@ class Rules:
     change_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
     decades: tuple[Vague, ...] = ()  # vague.toml [decades]: "the mid-30s", "her early 20s"
     not_units: frozenset[str] = frozenset()  # not_units.tsv: catalogue names that are nouns
+    conversions: dict[str, tuple[str, float]] = field(default_factory=dict)  # unit -> (group, factor)
 
 
 # ---------------------------------------------------------------- file reading
@@ -480,6 +481,16 @@ def _load(dirs: tuple[Path, ...]) -> Rules:
                                                  units.get("aliases", {})).items()}
     if not all(isinstance(v, str) for v in unit_aliases.values()):
         raise RulesError("units.toml [aliases]: expected a table of strings")
+    conversions: dict[str, tuple[str, float]] = {}
+    for unit, (_, group, factor) in _read_tsv("conversions.tsv", dirs,
+                                              ("unit", "group", "factor")).items():
+        try:
+            conversions[unit] = (group, float(factor))
+        except ValueError:
+            raise RulesError(f"conversions.tsv {unit!r}: factor {factor!r} is not a number") \
+                from None
+        if not conversions[unit][1] > 0:
+            raise RulesError(f"conversions.tsv {unit!r}: factor must be positive")
     not_unit_rows = _read_tsv("not_units.tsv", dirs, ("word", "why"))
     for word in not_unit_rows:
         if not regex.fullmatch(r"\p{Ll}+", word):
@@ -555,6 +566,7 @@ def _load(dirs: tuple[Path, ...]) -> Rules:
                       for k, v in changes.items()},
         decades=decades,
         not_units=frozenset(not_unit_rows),
+        conversions=conversions,
     )
 
 

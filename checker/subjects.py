@@ -83,12 +83,15 @@ class Subject:
     scope: str
 
 
-def unit_class(unit: str) -> str:
-    """The kind of unit, so that money is never compared with a count."""
+def unit_class(unit: str, rules: Rules | None = None) -> str:
+    """The kind of unit, so that money is never compared with a count, and units of one
+    group are (hectares with acres: "land area")."""
     if unit in ("count",):
         return "count"
     if len(unit) == 3 and unit.isupper():
         return "money"
+    if rules is not None and unit in rules.conversions:
+        return rules.conversions[unit][0]
     return unit
 
 
@@ -184,8 +187,9 @@ def find_subject(q: Quantity, sentence: Sentence, context: str, rules: Rules,
     places = find_places(text, rules)
     after = tokens(text, qe, min(len(text), qe + 120))
     counted, whose, used = _noun_after(after, rules, places)
-    uclass = unit_class(q.unit)
-    if uclass not in ("count", "money", "percent", "percentage point"):
+    uclass = unit_class(q.unit, rules)
+    measure = uclass not in ("count", "money", "percent", "percentage point")
+    if measure:
         counted = q.unit  # a measurement counts its unit: "122mm" counts millimetres
     tally = ""
     if uclass == "count":
@@ -238,7 +242,7 @@ def find_subject(q: Quantity, sentence: Sentence, context: str, rules: Rules,
                                                     find_places(context, rules))
             whose = whose or whose2
     if not counted:
-        counted = ref or ("money" if unit_class(q.unit) == "money" else
+        counted = ref or ("money" if uclass == "money" else
                           q.unit if q.unit != "count" else "")
     if not whose:
         whose = _whose_after(after[used:] if used < len(after) else [], places, rules)
@@ -248,7 +252,8 @@ def find_subject(q: Quantity, sentence: Sentence, context: str, rules: Rules,
     if _is_forecast(text, qs, after, rules):
         scope = f"{scope}; forecast" if scope else "forecast"
     # a change in per cent is not the level of a percentage: "up 12%" against "a 12% share"
-    key = f"{counted}|{whose}|{unit_class(q.unit)}{' change' if change else ''}"
+    # units of one group share a subject: "7,800 hectares" and "19,270 acres" compare
+    key = f"{uclass if measure else counted}|{whose}|{uclass}{' change' if change else ''}"
     if tally:
         key += f" {tally}"  # "firefighters||count injured": apart from the firefighters sent
     return Subject(counted, key, whose, scope)
