@@ -132,12 +132,6 @@ def windows(text: str, spots: list[int], margin: int = MARGIN) -> list[tuple[int
     return out
 
 
-@lru_cache(maxsize=64)
-def _gate(words: tuple[str, ...]) -> Any:
-    """A pattern finding any of ``words`` inside lower-case text; None for no words."""
-    return regex.compile(trie_alternation(list(words))) if words else None
-
-
 def nonclaim_spans(text: str, rules: Rules, spots: list[int]) -> list[tuple[int, int, str]]:
     """Every non-claim match in the windows around ``spots``, sorted by start."""
     out: list[tuple[int, int, str]] = []
@@ -148,8 +142,7 @@ def nonclaim_spans(text: str, rules: Rules, spots: list[int]) -> list[tuple[int,
     gates: dict[tuple[str, ...], list[bool]] = {}  # sections share their word lists
     for nc in rules.non_claims:
         if nc.requires not in gates:
-            gate = _gate(nc.requires)
-            gates[nc.requires] = [gate is None or gate.search(low) is not None
+            gates[nc.requires] = [not nc.requires or any(w in low for w in nc.requires)
                                   for low in lowered]
         for (s, e), open_ in zip(wins, gates[nc.requires]):
             if not open_:
