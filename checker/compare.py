@@ -46,10 +46,13 @@ def _disjoint(a: Claim, b: Claim, fa: float = 1.0, fb: float = 1.0) -> bool:
     return ah < bl or bh < al
 
 
-def sentence_similarity(a: str, b: str) -> float:
-    """How alike two sentences are, 0 to 1, word by word."""
-    return difflib.SequenceMatcher(None, a.lower().split(), b.lower().split(),
-                                   autojunk=False).ratio()
+def sentence_similarity(a: str, b: str, floor: float = 0.0) -> float:
+    """How alike two sentences are, 0 to 1, word by word; 0 when they cannot reach
+    ``floor`` (cheap upper bounds rule most pairs out before the full comparison)."""
+    m = difflib.SequenceMatcher(None, a.lower().split(), b.lower().split(), autojunk=False)
+    if floor and (m.real_quick_ratio() < floor or m.quick_ratio() < floor):
+        return 0.0
+    return m.ratio()
 
 
 def _fmt(x: float) -> str:
@@ -96,7 +99,7 @@ def _reason(kind: str, a: Claim, b: Claim, why: str, fa: float = 1.0, fb: float 
                   f"{_fmt(bl)}–{_fmt(bh)} {a.unit} ({b.surface} in {a.unit})")
     text = f"{a.surface} ({_who(a)}) against {b.surface} ({_who(b)}): {why}; {ranges}"
     if kind == "conflict" and a.doc_id != b.doc_id:
-        sim = sentence_similarity(a.sentence, b.sentence)
+        sim = sentence_similarity(a.sentence, b.sentence, REWRITE_SIMILARITY)
         if sim >= REWRITE_SIMILARITY:
             text += (f"; the two sentences are near-identical rewrites of each other "
                      f"(similarity {sim:.2f}), so one may be a copying or spinning error")
