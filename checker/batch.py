@@ -218,7 +218,7 @@ def run_batch(inputs: Sequence[str], db: sqlite3.Connection, *, rules_dir: str |
                 story = prev.story  # a changed article stays in its story
             else:
                 story = index.assign(doc.doc_id, terms, doc.published, given)
-            claims = [replace(c, story=story) for c in claims]
+            # the store writes the claims with their document's story
             pending.append((replace(doc, story=story), given, store.content_hash(doc), rhash,
                             claims))
             n["n_claims"] += len(claims)

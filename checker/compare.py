@@ -12,6 +12,7 @@ import difflib
 import math
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 from .model import Claim, Conflict
 from .rules import Rules
@@ -46,10 +47,16 @@ def _disjoint(a: Claim, b: Claim, fa: float = 1.0, fb: float = 1.0) -> bool:
     return ah < bl or bh < al
 
 
+@lru_cache(maxsize=4096)
+def _words(sentence: str) -> list[str]:
+    """A sentence's lower-case words (the sentences of a group are compared many times)."""
+    return sentence.lower().split()
+
+
 def sentence_similarity(a: str, b: str, floor: float = 0.0) -> float:
     """How alike two sentences are, 0 to 1, word by word; 0 when they cannot reach
     ``floor`` (cheap upper bounds rule most pairs out before the full comparison)."""
-    m = difflib.SequenceMatcher(None, a.lower().split(), b.lower().split(), autojunk=False)
+    m = difflib.SequenceMatcher(None, _words(a), _words(b), autojunk=False)
     if floor and (m.real_quick_ratio() < floor or m.quick_ratio() < floor):
         return 0.0
     return m.ratio()

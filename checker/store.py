@@ -283,8 +283,8 @@ def stored_documents(db: sqlite3.Connection) -> dict[str, StoredDoc]:
         "SELECT doc_id, content_hash, rules_hash, story, given_story, path FROM documents")}
 
 
-def _claim_row(c: Claim, run_id: int) -> tuple[object, ...]:
-    return (c.claim_id, c.doc_id, c.story, c.source, c.published, c.start, c.end, c.surface,
+def _claim_row(c: Claim, run_id: int, story: str | None = None) -> tuple[object, ...]:
+    return (c.claim_id, c.doc_id, c.story if story is None else story, c.source, c.published, c.start, c.end, c.surface,
             c.value, c.low, c.high, c.qualifier, c.unit, c.counted, c.subject, c.scope,
             c.claimant, c.sentence, c.sentence_start, c.slack, int(c.vague), c.denied, c.whose,
             run_id)
@@ -301,14 +301,16 @@ def _claim(row: Sequence[object]) -> Claim:
 def replace_documents(db: sqlite3.Connection, run_id: int,
                       batch: Sequence[tuple[Document, str, str, str, list[Claim]]]) -> None:
     """Write a chunk of (document, given story, content hash, rules hash, claims) in one
-    transaction; ``document.story`` is the story it is compared within.
+    transaction; ``document.story`` is the story it and its claims are compared within.
 
-    A document's old claims are deleted before its new ones are written.
+    A stored document's old claims are deleted before its new ones are written.
     """
     with transaction(db):
+        known = _stored(db, [doc.doc_id for doc, *_ in batch])
         for doc, given, chash, rhash, claims in batch:
-            _mark_dirty(db, doc.doc_id)
-            db.execute("DELETE FROM claims WHERE doc_id = ?", (doc.doc_id,))
+            if doc.doc_id in known:
+                _mark_dirty(db, doc.doc_id)
+                db.execute("DELETE FROM claims WHERE doc_id = ?", (doc.doc_id,))
             db.execute(
                 "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
                 "ON CONFLICT(doc_id) DO UPDATE SET source=excluded.source, url=excluded.url, "
@@ -322,8 +324,18 @@ def replace_documents(db: sqlite3.Connection, run_id: int,
                  len(doc.text), len(claims), run_id, run_id, run_id))
             db.executemany(f"INSERT OR REPLACE INTO claims ({_CLAIM_COLS}, run_id) "
                            f"VALUES ({', '.join('?' * (len(CLAIM_FIELDS) + 1))})",
-                           [_claim_row(c, run_id) for c in claims])
+                           [_claim_row(c, run_id, doc.story) for c in claims])
             _mark_dirty(db, doc.doc_id)
+
+
+def _stored(db: sqlite3.Connection, doc_ids: list[str]) -> set[str]:
+    """Which of ``doc_ids`` the store holds."""
+    out: set[str] = set()
+    for i in range(0, len(doc_ids), 500):
+        part = doc_ids[i:i + 500]
+        out.update(r[0] for r in db.execute(
+            f"SELECT doc_id FROM documents WHERE doc_id IN ({', '.join('?' * len(part))})", part))
+    return out
 
 
 def _mark_dirty(db: sqlite3.Connection, doc_id: str) -> None:
