@@ -98,7 +98,9 @@ def _parse_numeral(text: str, rules: Rules) -> float | None:
     total = 0.0
     current: float | None = None
     seen = False
-    for tok in _TOKEN.findall(text):
+    toks = _TOKEN.findall(text)
+    for i, tok in enumerate(toks):
+        prev = toks[i - 1] if i else ""
         if _NUMERAL.fullmatch(tok):
             try:
                 num = float(tok.replace(",", ""))
@@ -120,6 +122,8 @@ def _parse_numeral(text: str, rules: Rules) -> float | None:
             base = current if current is not None else 1.0
             if scale < 1000:
                 current = base * scale
+            elif prev in rules.scales and rules.scales[prev] >= 1000 and current is None:
+                total *= scale  # "1.2 lakh crore", "3 thousand million": scales multiply
             else:
                 total += base * scale
                 current = None

@@ -43,6 +43,31 @@ def _alt(words: list[str] | tuple[str, ...] | set[str] | frozenset[str]) -> str:
     return "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in parts)
 
 
+def _symbol_alt(symbols: list[str]) -> str:
+    """A regex alternation of currency symbols; in a symbol with a sign ("US$", "HK $") the
+    letters may carry full stops and stand a space apart from the sign: "U.S.$", "u.s $"."""
+    parts = set()
+    for sym in symbols:
+        if regex.fullmatch(r"[\p{L}.\s]+", sym):
+            parts.add(regex.escape(sym).replace(r"\ ", r"\s+"))
+            continue
+        out = []
+        for ch in sym:
+            if ch.isalpha():
+                out.append(regex.escape(ch) + r"\.?")
+            elif ch.isspace():
+                out.append(r"\s?")
+            elif ch != ".":
+                out.append(regex.escape(ch))
+        parts.add("".join(out))
+    return "|".join(sorted(parts, key=lambda p: (-len(p), p)))
+
+
+def _symbol_key(sym: str) -> str:
+    """A currency symbol without case, spaces or full stops: "u.s $" and "US$" are one."""
+    return "".join(ch for ch in sym if not ch.isspace() and ch != ".").upper()
+
+
 # A bound after a figure ("500 or more", "65 and over") is not one when a figure follows
 # it: "above 1000 and below 1500", "200 or greater than 190" are two figures.
 _NO_FIGURE_AFTER = (r"(?!\s*(?:\d|[$£€¥]|(?:one|two|three|four|five|six|seven|eight|nine|ten|"
@@ -60,6 +85,7 @@ class _Compiled:
     prefix: Any  # hedges glued before a figure ("sub-500"), searched back from it
     decades: dict[str, Any]  # "early", "mid", "late": how they narrow "the 30s"
     decade_word: Any  # one of those words right before a figure
+    symbols: dict[str, str]  # currency symbols by _symbol_key
 
 
 @lru_cache(maxsize=8)
@@ -101,7 +127,8 @@ def _compile(rules: Rules) -> _Compiled:
     spaced = _alt([k for k, (_, g) in rules.suffixes.items() if not g])
     counts = _alt([c for c, v in rules.collectives.items() if v >= 12])
     numeral = (rf"(?:{_NUMERAL})(?:(?:{glued})(?![\p{{L}}\d])|\s(?:{spaced})\b"
-               rf"|(?:\s+|-)(?:{_alt(scales)})s?\b(?:\s+and\s+an?\s+(?:half|quarter)\b)?"
+               rf"|(?:\s+|-)(?:{_alt(scales)})s?\b(?:\s+(?:{thousands})\b(?!-))*"
+               rf"(?:\s+and\s+an?\s+(?:half|quarter)\b)?"
                # "4 thousand 3 hundred and 21": digits and scale words in falling order
                rf"(?:\s+\d{{1,3}}\s+(?:{_alt(scales)})\b)*"
                rf"(?:(?<=hundred)\s+and\s+(?:\d{{1,2}}(?![\d,.]|\s*%|\s+(?:{sc})\b)"
@@ -114,12 +141,19 @@ def _compile(rules: Rules) -> _Compiled:
     # two capitals ("PS" for £, "RM") stand for a currency only when they touch the digits;
     # a symbol in letters never follows an apostrophe ("last year's $3.9bn" is no "S $")
     cur_glued = [c for c in rules.currency_symbols if regex.fullmatch(r"[A-Z]{2}", c)]
-    cur = _alt([c for c in rules.currency_symbols if c not in cur_glued])
+    cur = _symbol_alt([c for c in rules.currency_symbols if c not in cur_glued])
     cur_g = _alt(cur_glued) if cur_glued else "(?!)"
     curw = _alt([w for w in rules.currency_words if len(w) > 1])
-    curw_short = _alt([w for w in rules.currency_words if len(w) == 1]) or "(?!)"
+    # a one-letter word ("p") touches the digits; a sign ("€", "$") may stand apart: "10 €"
+    curw_short = _alt([w for w in rules.currency_words if len(w) == 1 and w.isalpha()]) \
+        or "(?!)"
+    curw_sign = _alt([w for w in rules.currency_words if len(w) == 1 and not w.isalpha()]) \
+        or "(?!)"
     # a currency code glued after the digits, in capitals: "115USD"
     codes = _alt([c for c in rules.currency_symbols if regex.fullmatch(r"[A-Z]{3}", c)]) or "(?!)"
+    # a code with a scale letter before it, as finance writes millions: "30 MUSD", "MEUR 5"
+    letters = "".join(sorted(k.upper() for k in rules.suffixes if len(k) == 1))
+    scaled = rf"(?-i:[{letters}](?:{codes}))" if letters else "(?!)"
     post_alt = "|".join(
         (regex.escape(p) if p[0] in "+-" else r"\s+" + regex.escape(p).replace(r"\ ", r"\s+"))
         + r"(?!\s+than\b)(?![\w])" + _NO_FIGURE_AFTER for p in sorted(post, key=len, reverse=True))
@@ -131,29 +165,34 @@ def _compile(rules: Rules) -> _Compiled:
     pattern = rf"""
     (?P<pre>\b(?:{_alt(pre_words)})\s+|(?<![<>=~])(?:{_alt(pre_syms)})(?![<>=])\s*)?
     (?P<frame>\b(?:between|from)\s+)?
-    (?P<cur>(?<![\p{{L}}\d])(?:(?<![’'])|(?!\p{{L}}))(?:(?:{cur})\s?|(?:{cur_g})(?=\d)))?
+    (?P<cur>(?<![\p{{L}}\d])(?:(?<![’']|['’]\s)|(?!\p{{L}}))
+        (?:(?P<scur>{scaled})\s+|(?:{cur})\s?|(?:{cur_g})(?=\d)))?
     (?:
         (?P<vague>\b(?:{_alt(list(vague))})\b)
       | (?P<mult>\b(?:{_alt(list(mult))}))\s+(?P<mscale>(?:{big}))\b
       | (?P<sign>(?<![\w.,)+\-–−])[-−+](?=\d)|\b(?:minus|negative)[\s-]+(?=\w))?
         (?P<n1>(?(cur)|(?<![\w.,])){number})
         (?P<pct1>{pct})?
-        (?:(?P<sep>[-–—]\s+to\s+|[-–—]\s*|\s+[-–—]\s+|\s+(?:to|and|or|through)\s+|\s*~\s*(?=\d))
+        (?:(?P<sep>[-–—]\s+(?:to|or)\s+|[-–—]\s*|\s+[-–—]\s+|\s+(?:to|and|or|through)\s+|\s*~\s*(?=\d))
            (?P<cur2>(?:{cur})\s?|(?:{cur_g})(?=\d))?
            (?P<sign2>(?<=\s)[-−](?=\d))?
            (?P<n2>(?<![\w.,]){number}(?![\d]))
         )?
     )
     (?P<pct>{pct})?
-    (?P<curw>(?:\s+|-)(?:{curw})\b|(?<=\d)(?:{curw_short}|(?-i:{codes}))(?![\p{{L}}\d]))?
+    (?P<curw>(?(cur)(?!))(?:(?:\s+|-)(?:(?P<scw>{scaled})|{curw})\b
+        (?P<wscale>\s+(?:{sc})\b)?
+        |(?<=\d)(?:{curw_short}|(?-i:{codes}))(?![\p{{L}}\d])
+        |(?<=\d)\s?(?:{curw_sign})(?!\d)))?
     (?P<post>{post_alt})?
     """
     flags = regex.IGNORECASE | regex.VERBOSE
     decades = {w.lower(): d for d in rules.decades for w in d.words}
     decade_word = regex.compile(rf"\b(?P<w>{_alt(list(decades))})(?:-|\s+)$",
                                 regex.IGNORECASE) if decades else None
+    symbols = {_symbol_key(c): code for c, code in rules.currency_symbols.items()}
     return _Compiled(regex.compile(pattern, flags), pre, post, vague, mult, prefix, decades,
-                     decade_word)
+                     decade_word, symbols)
 
 
 class _NonClaims:
@@ -214,9 +253,20 @@ def _is_glued_metre(text: str, n_end: int, raw: str, has_currency: bool) -> bool
     # "37m (121ft)-long": a conversion to feet in brackets shows metres
     if regex.match(r"\s*\(\s*[\d.,]+\s*(?:ft|feet|foot|in|inches|yd|yards)\b", follow):
         return True
-    return bool(regex.match(r"[\s-]*(?:\([^)]{0,20}\)[\s-]*)?(?:high|tall|long|wide|deep|away|"
-                            r"above|below|thick|of\s+(?:water|snow|rain)|"
-                            r"in\s+(?:height|length|diameter))\b", follow))
+    if regex.match(r"[\s-]*(?:\([^)]{0,20}\)[\s-]*)?(?:high|tall|long|wide|deep|away|"
+                   r"above|below|thick|of\s+(?:water|snow|rain)|"
+                   r"in\s+(?:height|length|diameter))\b", follow):
+        return True
+    # a race distance: "the 100m final", "ran 400m", "the 200m freestyle"
+    return bool(regex.match(r"\s*(?:final|race|sprint|dash|hurdles|relay|heats?|semi-?finals?|"
+                            r"freestyle|butterfly|backstroke|breaststroke|medley|"
+                            r"(?:world|olympic|national)\s+record|runner|champion)\b", follow)
+                or _RACE_VERB.search(text, max(0, n_end - len(raw) - 30), n_end - len(raw)))
+
+
+# a verb of racing right before a distance: "she ran 100m", "swimming 200m"
+_RACE_VERB = regex.compile(r"\b(?:ran|sprint(?:ed|ing|s)?|sw[ai]m|swimming|swims)\s+"
+                           r"(?:the\s+|a\s+)?$", regex.IGNORECASE)
 
 
 def find_quantities(text: str, rules: Rules) -> list[Quantity]:
@@ -237,7 +287,59 @@ def find_quantities(text: str, rules: Rules) -> list[Quantity]:
         if q is not None:
             out.extend(_with_change(text, x, rules) for x in q)
             covered = max([covered] + [x.end for x in q])
-    return _join_pairs(text, out, rules) if len(out) > 1 else out
+    return _implicit_units(text, _join_pairs(text, out, rules)) if len(out) > 1 else out
+
+
+# A figure whose unit the sentence leaves to the figure it parallels: "the highest is 84.75
+# cents, while the lowest is 74.07"; "rose 6 degrees to 31". Such a figure is bare: nothing
+# follows it but punctuation or a function word.
+_BARE_AFTER = regex.compile(r"\s*(?:[,;:!?)]|\.(?!\d)|$)|\s+(?:last|this|next|on|in|at|a|an|the|"
+                            r"from|to|for|by|and|or|while|after|before|since|than)\b",
+                            regex.IGNORECASE)
+_PIVOT = regex.compile(r"(?:[,;]\s*|\s+)(?:(?P<contrast>while|whereas|but)|and)\s",
+                       regex.IGNORECASE)
+_CLAUSE_BREAK = regex.compile(r"[,;]|[.!?](?:\s|$)")
+_TO_LEVEL = regex.compile(r"\s+to\s+", regex.IGNORECASE)
+_NOT_CARRIED = ("count", "percent", "percentage point", "cent", "pence")
+
+
+def _bare(text: str, q: Quantity) -> bool:
+    return q.unit == "count" and not q.vague and q.end <= q.number_end and \
+        _BARE_AFTER.match(text, q.end) is not None
+
+
+def _implicit_units(text: str, qs: list[Quantity]) -> list[Quantity]:
+    """Bare figures given the unit of the figure they parallel: the level a change reaches
+    ("rose 6 degrees to 31"), and the figures of a clause after "while", "whereas" or "but"
+    (or "and", one figure each) that mirror, one for one, the figures of the clause before."""
+    if not any(q.unit == "count" for q in qs):
+        return qs
+    out = list(qs)
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        if a.change and a.unit not in _NOT_CARRIED and _bare(text, b) and \
+                _TO_LEVEL.fullmatch(text, a.end, b.start):
+            out[i + 1] = replace(b, unit=a.unit)
+    for i in range(len(out) - 1):
+        pivot = _PIVOT.search(text, out[i].end, out[i + 1].start)
+        if pivot is None:
+            continue
+        lo = i
+        while lo > 0 and not _CLAUSE_BREAK.search(text, out[lo - 1].end, out[lo].start):
+            lo -= 1
+        hi = i + 1
+        while hi + 1 < len(out) and not _CLAUSE_BREAK.search(text, out[hi].end,
+                                                             out[hi + 1].start):
+            hi += 1
+        first, second = out[lo:i + 1], out[i + 1:hi + 1]
+        if len(first) != len(second) or len(first) > (3 if pivot.group("contrast") else 1):
+            continue  # after a bare "and", one figure for one: "5 km on Monday and 8 on Friday"
+        if not pivot.group("contrast") and _ENDS.match(text, second[0].end):
+            continue  # "6 ft tall and 40.": an age, maybe; a parallel names its time or place
+        if all(x.unit == y.unit or y.unit == "count" and x.unit != "count" and _bare(text, y)
+               for x, y in zip(first, second)):
+            out[i + 1:hi + 1] = [replace(y, unit=x.unit) for x, y in zip(first, second)]
+    return out
 
 
 _LOWER_BOUNDS = ("more_than", "at_least")
@@ -430,13 +532,28 @@ def _read(m: Any, text: str, rules: Rules, comp: _Compiled,
     post = m.group("post")
     post_hedge = comp.post_hedges.get(regex.sub(r"\s+", " ", post.strip().lower())) if post else None
     currency = None
+    factor = 1.0  # a scale written with the currency: "30 MUSD", "75 USD million"
     cur_text = m.group("cur") or m.group("cur2")
-    if cur_text:
-        currency = rules.currency_symbols.get(cur_text.strip())
-    if m.group("curw"):
-        word = m.group("curw").strip().lstrip("-").lower()
+    if m.group("scur") or m.group("scw"):
+        scaled = (m.group("scur") or m.group("scw")).strip()
+        currency = rules.currency_symbols.get(scaled[1:])
+        factor = rules.suffixes[scaled[0].lower()][0]
+    elif cur_text:
+        currency = _currency_symbol(cur_text.strip(), text, m.start(), comp, rules)
+        if currency is None and m.group("cur"):
+            # "try 10 times": a word, not a currency code
+            core_start = min(i for i in (m.start("sign"), num_start) if i >= 0)
+    if m.group("curw") and not m.group("scw"):
+        word = m.group("curw").strip().lstrip("-")
+        if m.group("wscale"):
+            word = word[:m.start("wscale") - m.end("curw")].strip()
+            factor = parse_number(m.group("wscale").strip(), rules) or 1.0
+        word = word.lower()
         currency = currency or rules.currency_words.get(regex.sub(r"\s+", " ", word)) or \
             rules.currency_symbols.get(word.upper())
+    if currency == "GBP" and m.group("curw") and _MASS_POUND.fullmatch(m.group("curw")) and \
+            _pound_of_mass(text, m):
+        currency = "lb"  # "a twenty-pound bag", "3 pounds of flour": the pound of mass
     percent = m.group("pct") or m.group("pct1")
     unit = currency or ("percent" if percent else "count")
     if percent and "point" in percent.lower():
@@ -495,6 +612,16 @@ def _read(m: Any, text: str, rules: Rules, comp: _Compiled,
             _ACCOUNTING.search(text, max(0, core_start - 12), core_start):
         v1 = -v1  # "the net result was ($4.2m)": a sum in brackets is a loss, as in accounts
         start, end = core_start - 1, m.end() + 1
+    if currency is not None and m.group("n2") is None and m.end() == m.end("n1") and \
+            _TRILLION.match(text, m.end()) and regex.fullmatch(r"[\d,.]+", n1_text):
+        # "$2.1T": a capital T on a sum of money is a trillion (elsewhere "100t" is tonnes)
+        v1 *= rules.scales.get("trillion", 1e12)
+        end = m.end() + 1
+    if currency is None and n1_text.endswith("K") and m.group("n2") is None and \
+            _TEMPERATURE_NEAR.search(text, max(0, m.start() - 25), m.start()):
+        # "300 °C (572 °F, 573.15K)": right after a temperature a capital K is the kelvin
+        v1 = parse_number(n1_text[:-1], rules) or v1
+        unit = "kelvin"
     raw_scale_metre = _is_glued_metre(text, m.end("n1"), n1_text, currency is not None)
     if raw_scale_metre:
         v1 = float(n1_text[:-1].replace(",", ""))
@@ -506,9 +633,14 @@ def _read(m: Any, text: str, rules: Rules, comp: _Compiled,
         if span is not None:
             return [span]
     if m.group("n2") is None:
-        return _single(m, text, rules, v1, n1_text, unit, hedge, post_hedge, start, end, listed,
-                       num_start, num_end, percent is not None or currency is not None)
-    return _range(m, text, rules, v1, n1_text, unit, hedge, start, end, num_start, num_end)
+        read = _single(m, text, rules, v1, n1_text, unit, hedge, post_hedge, start, end,
+                       listed, num_start, num_end, percent is not None or currency is not None)
+    else:
+        read = _range(m, text, rules, v1, n1_text, unit, hedge, start, end, num_start, num_end)
+    if factor != 1.0 and read:
+        read = [replace(q, value=q.value * factor, low=q.low * factor, high=q.high * factor,
+                        slack=q.slack * factor) for q in read]
+    return read
 
 
 _DECADE = regex.compile(r"['’]?s\b")
@@ -569,6 +701,61 @@ def _apply_hedge(h: Hedge, low: float, high: float, value: float) -> tuple[float
     return min(lo, hi), max(lo, hi), h.qualifier
 
 
+_TEMPERATURE_NEAR = regex.compile(r"(?:°\s?[CF]|\b(?:celsius|fahrenheit))\s*(?:[,(/]|or|and)\s*$",
+                                  regex.IGNORECASE)
+_TRILLION = regex.compile(r"T(?![\p{L}\d])")
+_MASS_POUND = regex.compile(r"[\s-]+pounds?", regex.IGNORECASE)
+# what tells the pound of mass from sterling: "of" and a bare noun after it ("3 pounds of
+# flour"), the singular before a noun ("a twenty-pound bag"; not a money noun: "a ten-pound
+# note"), a word of weight before the figure ("weighs 2 pounds", "to drop 25 pounds")
+_POUND_OF = regex.compile(r"\s+of\s+(?!(?:the|an?|his|her|their|its|my|your|our|this|that|"
+                          r"public|taxpayers?)\b)\p{Ll}")
+_POUND_BEFORE = regex.compile(r"(?:-|\s+)pound[\s-]+(?!(?:notes?|coins?|fines?|fees?|prizes?|"
+                              r"bets?|bills?|tickets?)\b)\p{Ll}")
+_WEIGHT_BEFORE = regex.compile(r"\b(?:weigh\w*|heavier|lighter|lose|lost|losing|shed\w*|drop\w*|"
+                               r"gain(?:ed|ing|s)?|overweight)\s+(?:\S+\s+){0,3}\S*$",
+                               regex.IGNORECASE)
+# another unit of mass or a word of weight in the same stretch of text: "a metric ton is
+# 2,204.62 pounds"
+_MASS_NEAR = regex.compile(r"\b(?:tons?|tonnes?|kilo(?:gram)?s?|kg|ounces?|oz|grams?|weigh\w*|"
+                           r"heavy|heavier|lighter)\b", regex.IGNORECASE)
+_STERLING = regex.compile(r"[£]|\bsterling\b|\bGBP\b|\bUK\b|\bBritain\b|\bBritish\b")
+
+
+def _pound_of_mass(text: str, m: Any) -> bool:
+    """Whether "pounds" after a figure weighs rather than pays (not a scaled sum: "20 million
+    pounds of funding" stays sterling); a dollar sum near it in a text that names no sterling
+    makes it the pound of mass too ("a 20 pound bag of beans for $13")."""
+    if regex.search(r"\p{L}", m.group("n1")) and regex.search(
+            r"(?:illion|thousand|lakh|crore)s?$", m.group("n1"), regex.IGNORECASE) or \
+            regex.search(r"\d\s*[kmb]n?$", m.group("n1"), regex.IGNORECASE):
+        return False
+    end = m.end("curw")
+    if _POUND_OF.match(text, end) or _POUND_BEFORE.match(text, m.start("curw")):
+        return True
+    if _WEIGHT_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+        return True
+    near = text[max(0, m.start() - 150):end + 150]
+    if _STERLING.search(near):
+        return False
+    return "$" in near or bool(_MASS_NEAR.search(near))
+
+
+def _currency_symbol(sym: str, text: str, pos: int, comp: _Compiled,
+                     rules: Rules) -> str | None:
+    """The currency a symbol before a figure names. Case, spaces and full stops do not count
+    in a symbol with a sign ("c $", "hk $", "u.s $"); a code in letters counts in another case
+    only in text written all in lowercase ("rmb 10"), where "try 10" stays a verb elsewhere."""
+    exact = rules.currency_symbols.get(sym)
+    if exact is not None:
+        return exact
+    code = comp.symbols.get(_symbol_key(sym))
+    if code is None or regex.fullmatch(r"[\p{L}.\s]+", sym) and \
+            regex.search(r"\p{Lu}", text[max(0, pos - 60):pos + 60]):
+        return None
+    return code
+
+
 def _single(m: Any, text: str, rules: Rules, value: float, n_text: str, unit: str,
             hedge: Hedge | None, post_hedge: Hedge | None, start: int, end: int, listed: bool,
             num_start: int, num_end: int, typed: bool) -> list[Quantity] | None:
@@ -619,8 +806,9 @@ def _range(m: Any, text: str, rules: Rules, v1: float, n1_text: str, unit: str,
         v2 = -v2
     if sep == "and" and frame != "between":
         return _split(m, text, rules, unit, hedge)  # "between 7 to 10" is still a range
-    if sep == "or":
-        return _split(m, text, rules, unit, hedge)  # "eight or nine": two figures, each possible
+    if sep in ("or", "- or", "– or", "— or"):
+        # "eight or nine", "a 7- or 8-inch screen": two figures, each possible
+        return _split(m, text, rules, unit, hedge)
     if sep == "to" and regex.search(r"\bby\s+$", text[max(0, m.start() - 10):m.start()]) and \
             not (0 < v1 < v2 <= 2 * v1 and not m.group("pct1") and not m.group("cur2") and
                  (unit != "count" or find_unit(text, m.end(), rules) is not None)):
