@@ -13,7 +13,7 @@ import math
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import regex
 
@@ -245,7 +245,7 @@ def _slack(numeral: str, value: float, rules: Rules) -> float:
     return last_unit * scale * rules.last_digit_share
 
 
-def _is_glued_metre(text: str, n_end: int, raw: str, has_currency: bool) -> bool:
+def _is_glued_metre(text: str, n_end: int, raw: str, has_currency: bool, rules: Rules) -> bool:
     """Whether "3m" means three metres rather than three million."""
     if has_currency or not raw.lower().endswith("m") or raw[-2:-1].isspace():
         return False
@@ -258,15 +258,43 @@ def _is_glued_metre(text: str, n_end: int, raw: str, has_currency: bool) -> bool
                    r"in\s+(?:height|length|diameter))\b", follow):
         return True
     # a race distance: "the 100m final", "ran 400m", "the 200m freestyle"
-    return bool(regex.match(r"\s*(?:final|race|sprint|dash|hurdles|relay|heats?|semi-?finals?|"
-                            r"freestyle|butterfly|backstroke|breaststroke|medley|"
-                            r"(?:world|olympic|national)\s+record|runner|champion)\b", follow)
-                or _RACE_VERB.search(text, max(0, n_end - len(raw) - 30), n_end - len(raw)))
+    ctx = _context(rules)
+    return bool(ctx.race_after.match(follow)
+                or ctx.race_verb.search(text, max(0, n_end - len(raw) - 30), n_end - len(raw)))
 
 
-# a verb of racing right before a distance: "she ran 100m", "swimming 200m"
-_RACE_VERB = regex.compile(r"\b(?:ran|sprint(?:ed|ing|s)?|sw[ai]m|swimming|swims)\s+"
-                           r"(?:the\s+|a\s+)?$", regex.IGNORECASE)
+class _Context(NamedTuple):
+    """Patterns from units.toml [context]: the words that tell an ambiguous unit."""
+
+    race_after: Any     # "the 100m final"
+    race_verb: Any      # "she ran 100m"
+    pound_of: Any       # "3 pounds of flour"
+    pound_before: Any   # "a twenty-pound bag"
+    weight_before: Any  # "weighs 2 pounds"
+    mass_near: Any      # "a metric ton is 2,204.62 pounds"
+    sterling: Any       # "£", "sterling" near the figure
+
+
+def _words_alt(words: tuple[str, ...]) -> str:
+    """An alternation of words; a word ending in "*" stands for any word it begins."""
+    return "|".join(regex.escape(w[:-1]) + r"\w*" if w.endswith("*") else
+                    regex.escape(w).replace(r"\ ", r"\s+") for w in
+                    sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=8)
+def _context(rules: Rules) -> _Context:
+    c = rules.unit_context
+    i = regex.IGNORECASE
+    return _Context(
+        regex.compile(rf"\s*(?:{_words_alt(c['race_after'])})\b", i),
+        regex.compile(rf"\b(?:{_words_alt(c['race_verbs'])})\s+(?:the\s+|a\s+)?$", i),
+        regex.compile(rf"\s+of\s+(?!(?:{_words_alt(c['money_of'])})\b)\p{{Ll}}"),
+        regex.compile(rf"(?:-|\s+)pound[\s-]+(?!(?:{_words_alt(c['money_nouns'])})\b)\p{{Ll}}"),
+        regex.compile(rf"\b(?:{_words_alt(c['weight_verbs'])})\s+(?:\S+\s+){{0,3}}\S*$", i),
+        regex.compile(rf"\b(?:{_words_alt(c['mass_words'])})\b", i),
+        regex.compile("|".join(regex.escape(w) if not w[:1].isalnum() else
+                               rf"\b{regex.escape(w)}\b" for w in c["sterling_words"])))
 
 
 def find_quantities(text: str, rules: Rules) -> list[Quantity]:
@@ -552,7 +580,7 @@ def _read(m: Any, text: str, rules: Rules, comp: _Compiled,
         currency = currency or rules.currency_words.get(regex.sub(r"\s+", " ", word)) or \
             rules.currency_symbols.get(word.upper())
     if currency == "GBP" and m.group("curw") and _MASS_POUND.fullmatch(m.group("curw")) and \
-            _pound_of_mass(text, m):
+            _pound_of_mass(text, m, rules):
         currency = "lb"  # "a twenty-pound bag", "3 pounds of flour": the pound of mass
     percent = m.group("pct") or m.group("pct1")
     unit = currency or ("percent" if percent else "count")
@@ -622,7 +650,7 @@ def _read(m: Any, text: str, rules: Rules, comp: _Compiled,
         # "300 °C (572 °F, 573.15K)": right after a temperature a capital K is the kelvin
         v1 = parse_number(n1_text[:-1], rules) or v1
         unit = "kelvin"
-    raw_scale_metre = _is_glued_metre(text, m.end("n1"), n1_text, currency is not None)
+    raw_scale_metre = _is_glued_metre(text, m.end("n1"), n1_text, currency is not None, rules)
     if raw_scale_metre:
         v1 = float(n1_text[:-1].replace(",", ""))
         unit = "m"
@@ -705,24 +733,7 @@ _TEMPERATURE_NEAR = regex.compile(r"(?:°\s?[CF]|\b(?:celsius|fahrenheit))\s*(?:
                                   regex.IGNORECASE)
 _TRILLION = regex.compile(r"T(?![\p{L}\d])")
 _MASS_POUND = regex.compile(r"[\s-]+pounds?", regex.IGNORECASE)
-# what tells the pound of mass from sterling: "of" and a bare noun after it ("3 pounds of
-# flour"), the singular before a noun ("a twenty-pound bag"; not a money noun: "a ten-pound
-# note"), a word of weight before the figure ("weighs 2 pounds", "to drop 25 pounds")
-_POUND_OF = regex.compile(r"\s+of\s+(?!(?:the|an?|his|her|their|its|my|your|our|this|that|"
-                          r"public|taxpayers?)\b)\p{Ll}")
-_POUND_BEFORE = regex.compile(r"(?:-|\s+)pound[\s-]+(?!(?:notes?|coins?|fines?|fees?|prizes?|"
-                              r"bets?|bills?|tickets?)\b)\p{Ll}")
-_WEIGHT_BEFORE = regex.compile(r"\b(?:weigh\w*|heavier|lighter|lose|lost|losing|shed\w*|drop\w*|"
-                               r"gain(?:ed|ing|s)?|overweight)\s+(?:\S+\s+){0,3}\S*$",
-                               regex.IGNORECASE)
-# another unit of mass or a word of weight in the same stretch of text: "a metric ton is
-# 2,204.62 pounds"
-_MASS_NEAR = regex.compile(r"\b(?:tons?|tonnes?|kilo(?:gram)?s?|kg|ounces?|oz|grams?|weigh\w*|"
-                           r"heavy|heavier|lighter)\b", regex.IGNORECASE)
-_STERLING = regex.compile(r"[£]|\bsterling\b|\bGBP\b|\bUK\b|\bBritain\b|\bBritish\b")
-
-
-def _pound_of_mass(text: str, m: Any) -> bool:
+def _pound_of_mass(text: str, m: Any, rules: Rules) -> bool:
     """Whether "pounds" after a figure weighs rather than pays (not a scaled sum: "20 million
     pounds of funding" stays sterling); a dollar sum near it in a text that names no sterling
     makes it the pound of mass too ("a 20 pound bag of beans for $13")."""
@@ -730,15 +741,16 @@ def _pound_of_mass(text: str, m: Any) -> bool:
             r"(?:illion|thousand|lakh|crore)s?$", m.group("n1"), regex.IGNORECASE) or \
             regex.search(r"\d\s*[kmb]n?$", m.group("n1"), regex.IGNORECASE):
         return False
+    ctx = _context(rules)
     end = m.end("curw")
-    if _POUND_OF.match(text, end) or _POUND_BEFORE.match(text, m.start("curw")):
-        return True
-    if _WEIGHT_BEFORE.search(text, max(0, m.start() - 40), m.start()):
-        return True
+    if ctx.pound_of.match(text, end) or ctx.pound_before.match(text, m.start("curw")):
+        return True  # "3 pounds of flour", "a twenty-pound bag" (not "a ten-pound note")
+    if ctx.weight_before.search(text, max(0, m.start() - 40), m.start()):
+        return True  # "weighs 2 pounds", "to drop 25 pounds"
     near = text[max(0, m.start() - 150):end + 150]
-    if _STERLING.search(near):
+    if ctx.sterling.search(near):
         return False
-    return "$" in near or bool(_MASS_NEAR.search(near))
+    return "$" in near or bool(ctx.mass_near.search(near))
 
 
 def _currency_symbol(sym: str, text: str, pos: int, comp: _Compiled,

@@ -148,6 +148,7 @@ class Rules:
     decades: tuple[Vague, ...] = ()  # vague.toml [decades]: "the mid-30s", "her early 20s"
     not_units: frozenset[str] = frozenset()  # not_units.tsv: catalogue names that are nouns
     conversions: dict[str, tuple[str, float]] = field(default_factory=dict)  # unit -> (group, factor)
+    unit_context: dict[str, tuple[str, ...]] = field(default_factory=dict)  # units.toml [context]
 
 
 # ---------------------------------------------------------------- file reading
@@ -474,8 +475,14 @@ def _load(dirs: tuple[Path, ...]) -> Rules:
 
     units = _read_toml("units.toml", dirs)
     _check_keys("units.toml", units, {"short_names", "ignore_symbols", "ignore_entities",
-                                      "aliases", "glued_only"},
+                                      "aliases", "glued_only", "context"},
                 {"short_names", "ignore_symbols", "ignore_entities"})
+    context_keys = {"race_after", "race_verbs", "weight_verbs", "mass_words", "sterling_words",
+                    "money_nouns", "money_of"}
+    context_data = _table("units.toml [context]", units.get("context", {}))
+    _check_keys("units.toml [context]", context_data, context_keys, context_keys)
+    unit_context = {k: tuple(_str_list(f"units.toml [context] {k}", v))
+                    for k, v in context_data.items()}
     _table("units.toml [short_names]", units["short_names"])
     unit_aliases = {str(k): v for k, v in _table("units.toml [aliases]",
                                                  units.get("aliases", {})).items()}
@@ -567,6 +574,7 @@ def _load(dirs: tuple[Path, ...]) -> Rules:
         decades=decades,
         not_units=frozenset(not_unit_rows),
         conversions=conversions,
+        unit_context=unit_context,
     )
 
 
