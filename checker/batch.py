@@ -46,8 +46,9 @@ GROUPS_PER_TX = 500  # (story, subject) groups per conflict transaction
 ROWS_PER_CSV_CHUNK = 5000
 REPORT_STORIES = 100  # report.md details the stories with most conflicts; the CSVs hold all
 # The extractor's own code: when it changes, stored claims are stale like after a rules change.
-_EXTRACTOR = ("claims", "quantities", "subjects", "claimants", "sentences", "numbers", "units",
-              "text", "rules", "documents")
+# the modules whose code decides the claims, their stories and their comparison
+_EXTRACTOR = ("claims", "quantities", "scan", "changes", "joins", "subjects", "claimants",
+              "sentences", "numbers", "units", "text", "rules", "documents", "stories", "compare")
 
 
 def add_batch_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -66,6 +66,12 @@ def trie_alternation(words: list[str], space: str = r"\ ") -> str:
     return emit(tree)
 
 
+def alternation(words: list[str] | tuple[str, ...] | set[str] | frozenset[str]) -> str:
+    """A regex alternation of literal phrases, longest first, spaces as any white space."""
+    parts = sorted({w for w in words}, key=lambda w: (-len(w), w))
+    return "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in parts)
+
+
 def strip_possessive(word: str) -> str:
     """ "Britain's" -> "Britain"; other words unchanged."""
     for suffix in ("’s", "'s", "’", "'"):
