@@ -32,7 +32,7 @@ class EngineError(Exception):
 
 def process_chunk(docs: list[Document], rules: Rules) -> list[Result]:
     """Claims and story terms of each document of a chunk, in order."""
-    return [(d, doc_terms(d), extract_claims(d, rules)) for d in docs]
+    return [(d, doc_terms(d, rules), extract_claims(d, rules)) for d in docs]
 
 
 def chunked(items: Iterable[Document], size: int) -> Iterator[list[Document]]:

@@ -130,6 +130,8 @@ class Rules:
     clause_breakers: frozenset[str]
     pronouns: frozenset[str]
     institution_words: frozenset[str]  # "the agency" stands only for a claimant so named
+    story_not_names: frozenset[str]  # capitalised words that are no story term
+    story_stopwords: frozenset[str]  # long words too common to tell stories apart
     claimant_trailers: frozenset[str]
     reporting_verbs: frozenset[str]
     passive_markers: frozenset[str]
@@ -465,7 +467,8 @@ def _load(dirs: tuple[Path, ...]) -> Rules:
     words = _read_toml("words.toml", dirs)
     word_keys = {"phrase_stoppers", "counted_modifiers", "clause_breakers", "pronouns",
                  "claimant_trailers", "auxiliaries", "clause_words", "name_stopwords",
-                 "not_claimant_starts", "place_nouns", "institution_words"}
+                 "not_claimant_starts", "place_nouns", "institution_words", "story_not_names",
+                 "story_stopwords"}
     _check_keys("words.toml", words, word_keys, word_keys)
 
     attr = _read_toml("attribution.toml", dirs)
@@ -551,6 +554,8 @@ def _load(dirs: tuple[Path, ...]) -> Rules:
         clause_breakers=lower_set("words.toml clause_breakers", words["clause_breakers"]),
         pronouns=lower_set("words.toml pronouns", words["pronouns"]),
         institution_words=lower_set("words.toml institution_words", words["institution_words"]),
+        story_not_names=lower_set("words.toml story_not_names", words["story_not_names"]),
+        story_stopwords=lower_set("words.toml story_stopwords", words["story_stopwords"]),
         claimant_trailers=lower_set("words.toml claimant_trailers", words["claimant_trailers"]),
         reporting_verbs=lower_set("attribution.toml verbs", attr["verbs"]),
         passive_markers=lower_set("attribution.toml passive_markers", attr["passive_markers"]),

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .model import Document
+from .rules import Rules
 
 TOP_TERMS = 16
 PROFILE_TERMS = 40
@@ -42,9 +43,6 @@ NAME_WEIGHT = 3.0
 MAX_TF = 3
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Z]")
-# Capitalised words that name no entity: sentence openers inside quotes, days, months, titles.
-_NOT_NAMES = frozenset(["a", "an", "and", "as", "at", "but", "by", "for", "from", "he", "her", "his", "i", "if", "in", "it", "its", "mr", "mrs", "ms", "dr", "no", "not", "of", "on", "or", "our", "she", "so", "that", "the", "their", "there", "they", "this", "those", "to", "we", "what", "when", "where", "which", "who", "why", "with", "you", "your", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "today", "yesterday", "tomorrow", "president", "minister", "prime", "chief", "officials", "official", "police", "government", "says", "said", "according", "however", "meanwhile", "also", "while", "after", "before", "during", "since", "more", "than", "about", "some", "nearly", "almost", "over", "under", "up", "down"])
-_STOP = frozenset(["according", "against", "already", "another", "because", "before", "between", "billion", "business", "children", "company", "country", "despite", "during", "earlier", "following", "further", "government", "however", "including", "million", "morning", "national", "nothing", "officials", "percent", "whether", "without", "yesterday", "thousands", "hundreds", "statement", "reported", "reports", "several", "another", "around", "across", "people", "number", "figure", "figures", "estimated", "said"])
 
 
 def _day(published: str) -> int | None:
@@ -68,10 +66,12 @@ def _opens_sentence(text: str, at: int) -> bool:
     return bool(core) and core[-1] in _OPENERS
 
 
-def doc_terms(doc: Document) -> dict[str, float]:
+def doc_terms(doc: Document, rules: Rules) -> dict[str, float]:
     """A document's top terms with their weights; {} for a text without words.
 
-    >>> sorted(doc_terms(Document("d", "Troops reached Tarrow. Officials in Tarrow said so.")))
+    >>> from checker.rules import load_rules
+    >>> sorted(doc_terms(Document("d", "Troops reached Tarrow. Officials in Tarrow said so."),
+    ...                  load_rules()))
     ['reached', 'tarrow']
     """
     counts: defaultdict[str, float] = defaultdict(float)
@@ -82,15 +82,15 @@ def doc_terms(doc: Document) -> dict[str, float]:
             continue  # a short common word: neither a name nor a long content word
         low = w.lower().replace("’", "'").removesuffix("'s").removesuffix("'")
         if w[0].isupper():
-            if low in _NOT_NAMES or len(low) < 2:
+            if low in rules.story_not_names or len(low) < 2:
                 continue
             if _opens_sentence(text, m.start()):
-                if low in _STOP or len(low) < 7:
+                if low in rules.story_stopwords or len(low) < 7:
                     continue
                 counts[low] += 1.0  # a capitalised sentence opener: maybe a name, maybe not
             else:
                 counts[low] += NAME_WEIGHT
-        elif len(low) >= 7 and low not in _STOP:
+        elif len(low) >= 7 and low not in rules.story_stopwords:
             counts[low] += 1.0
     capped = {t: min(w, MAX_TF * NAME_WEIGHT) for t, w in counts.items()}
     top = sorted(capped.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_TERMS]

@@ -206,14 +206,14 @@ def test_story_field_wins(tmp_path: Path) -> None:
                       ).fetchone() == ("port-dispute", "port-dispute")
 
 
-def test_story_index_is_deterministic_and_blocks() -> None:
+def test_story_index_is_deterministic_and_blocks(rules) -> None:  # type: ignore[no-untyped-def]
     """The same documents in the same order give the same stories; a common term is no key."""
     docs = [Document(f"d{i}", f"Officials in Kanal said {i} things. Reuters reported it.")
             for i in range(40)]
 
     def assign() -> list[str]:
         index = StoryIndex()
-        return [index.assign(d.doc_id, doc_terms(d), "") for d in docs]
+        return [index.assign(d.doc_id, doc_terms(d, rules), "") for d in docs]
 
     assert assign() == assign()
 
