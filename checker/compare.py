@@ -132,6 +132,13 @@ def _different_surveys(a: str, b: str, rules: Rules) -> bool:
     return not names[0] & names[1]
 
 
+def _now(part: str, same_article: bool, rules: Rules) -> bool:
+    """Whether a time scope part says no more than "now" against a figure with no time."""
+    if part == "earlier figure" or not is_time_scope(part, rules):
+        return False
+    return same_article or bool(rules.day_pattern.search(part))
+
+
 def compare_pair(a: Claim, b: Claim, scopes: dict[str, frozenset[str]],
                  rules: Rules) -> tuple[str, str] | None:
     """(kind, reason) for a flagged pair of claims of one subject, or None."""
@@ -152,10 +159,13 @@ def compare_pair(a: Claim, b: Claim, scopes: dict[str, frozenset[str]],
     if _different_surveys(a.claimant, b.claimant, rules):
         return flag("scope", f"two different measurements ({a.claimant} and {b.claimant})")
     sa, sb = scopes[a.claim_id], scopes[b.claim_id]
-    if a.doc_id == b.doc_id and (not sa or not sb):
-        # within one article a figure with no time stated is the article's "now"
-        sa = frozenset(p for p in sa if not is_time_scope(p, rules) or p == "earlier figure")
-        sb = frozenset(p for p in sb if not is_time_scope(p, rules) or p == "earlier figure")
+    if not sa or not sb:
+        # a figure with no time stated is its article's "now": within one article a time
+        # on the other side narrows nothing; across articles a day or date does not either
+        # (a running count across dates is caught below), a time of day still does
+        same = a.doc_id == b.doc_id
+        sa = frozenset(p for p in sa if not _now(p, same, rules))
+        sb = frozenset(p for p in sb if not _now(p, same, rules))
     if sa != sb:
         if sa and sb:
             why = f"different scopes ({'; '.join(sorted(sa))} vs {'; '.join(sorted(sb))})"

@@ -116,6 +116,7 @@ class Rules:
     whose_prepositions: frozenset[str]
     generic_counted: frozenset[str]
     time_pattern: Any  # regex.Pattern[str]
+    day_pattern: Any  # a time that names a day or a date, not only a time of day
     auxiliaries: frozenset[str]
     clause_words: frozenset[str]
     name_stopwords: frozenset[str]
@@ -450,10 +451,11 @@ def _load(dirs: tuple[Path, ...]) -> Rules:
     subj_keys = {"reference_words", "reference_defaults", "running_tallies", "earlier_markers",
                  "scope_prepositions", "whose_prepositions",
                  "generic_counted", "verb_counted", "money_words", "time_pattern", "counter_prefixes",
-                 "forecast_markers", "revenue_verbs"}
+                 "forecast_markers", "revenue_verbs", "day_pattern"}
     _check_keys("subjects.toml", subj, subj_keys, subj_keys)
-    if not isinstance(subj["time_pattern"], str):
-        raise RulesError("subjects.toml time_pattern: expected a regex string")
+    for key in ("time_pattern", "day_pattern"):
+        if not isinstance(subj[key], str):
+            raise RulesError(f"subjects.toml {key}: expected a regex string")
     for table in ("verb_counted", "money_words"):
         if not isinstance(subj[table], dict) or not all(isinstance(v, str)
                                                         for v in subj[table].values()):
@@ -539,6 +541,7 @@ def _load(dirs: tuple[Path, ...]) -> Rules:
         whose_prepositions=lower_set("subjects.toml", subj["whose_prepositions"]),
         generic_counted=lower_set("subjects.toml generic_counted", subj["generic_counted"]),
         time_pattern=_compile("subjects.toml time_pattern", subj["time_pattern"], regex.V0),
+        day_pattern=_compile("subjects.toml day_pattern", subj["day_pattern"], regex.IGNORECASE),
         auxiliaries=lower_set("words.toml auxiliaries", words["auxiliaries"]),
         clause_words=lower_set("words.toml clause_words", words["clause_words"]),
         name_stopwords=lower_set("words.toml name_stopwords", words["name_stopwords"]),

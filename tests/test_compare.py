@@ -25,6 +25,12 @@ CASES = [
      "a change in per cent and a share are different subjects"),
     ("rival-counts", "Police said 2,000 people marched.", "Organisers said 20,000 people marched.",
      ["conflict"], "rival estimates of one crowd"),
+    ("day-on-one-side", "The fire had burnt 7,800 hectares by Wednesday evening.",
+     "The fire had burnt 2,000 hectares, the service said.", ["conflict"],
+     "a day named on one side only narrows nothing: the other figure is its article's now"),
+    ("time-of-day-on-one-side", "Shares rose to $41.20 in morning trading.",
+     "Shares ended the day at $39.80.", ["scope"],
+     "a time of day marks an earlier snapshot than the article's now"),
 ]
 
 
