@@ -25,7 +25,7 @@ from typing import TypeVar
 
 from . import store
 from .compare import compare_claims
-from .documents import TRUNCATED, InputError, read_inputs
+from .documents import TRUNCATED, InputError, read_file, walk_inputs
 from .engine import EngineError, default_jobs, run_engine
 from .html_report import SubjectView, render_html
 from .model import Claim, Conflict, Document, Skipped
@@ -172,10 +172,40 @@ def run_batch(inputs: Sequence[str], db: sqlite3.Connection, *, rules_dir: str |
     res.run_id = run_id = store.start_run(db, engine, jobs)
     bar = _Progress(inputs, progress)
     seen: set[str] = set()
-    unchanged: list[str] = []
+    unchanged: list[tuple[str, str]] = []
+
+    whole: list[store.InputFile] = []  # files read whole this run: remembered at the end
 
     def todo() -> Iterator[Document]:
-        for item in read_inputs(inputs, max_bytes=max_bytes):
+        for found in walk_inputs(inputs, max_bytes):
+            if isinstance(found, Skipped):
+                yield from take([found])
+                continue
+            path, root = found
+            try:
+                info = path.stat()
+                f: store.InputFile | None = store.InputFile(str(path), info.st_size,
+                                                            info.st_mtime_ns)
+            except OSError:
+                f = None  # read_file says why
+            if f is not None and store.file_unchanged(db, f, rhash, max_bytes):
+                ids = store.mark_file_seen(db, run_id, f.path)
+                if ids and not seen.intersection(ids):
+                    # as it was when read whole last time: its documents are unchanged
+                    seen.update(ids)
+                    n["n_docs"] += len(ids)
+                    n["n_unchanged"] += len(ids)
+                    whole.append(f)
+                    continue
+            items = read_file(path, root, max_bytes)
+            before = len(res.skipped)
+            yield from take(items)
+            if f is not None and len(res.skipped) == before and \
+                    not any(isinstance(i, Skipped) for i in items):
+                whole.append(f)  # every record read and kept (no bad line, no duplicate)
+
+    def take(items: Iterable[Document | Skipped]) -> Iterator[Document]:
+        for item in items:
             bar.read(item)
             if isinstance(item, Skipped):
                 if not item.reason.startswith(TRUNCATED):
@@ -194,7 +224,7 @@ def run_batch(inputs: Sequence[str], db: sqlite3.Connection, *, rules_dir: str |
             prev = stored.get(item.doc_id)
             if prev and prev.content_hash == store.content_hash(item) and prev.rules_hash == rhash:
                 n["n_unchanged"] += 1
-                unchanged.append(item.doc_id)
+                unchanged.append((item.doc_id, item.path))  # the path: it may have moved
                 if len(unchanged) >= 5000:
                     store.mark_seen(db, run_id, unchanged)
                     unchanged.clear()
@@ -230,6 +260,7 @@ def run_batch(inputs: Sequence[str], db: sqlite3.Connection, *, rules_dir: str |
     finally:
         bar.close()
     store.mark_seen(db, run_id, unchanged)
+    store.record_files(db, run_id, whole, rhash, max_bytes)
     if prune:
         bad_paths = {s.path.split(":")[0] for s in res.skipped}
         gone = [d for d, path in store.unseen_documents(db, run_id) if path not in bad_paths]

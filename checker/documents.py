@@ -164,6 +164,14 @@ def read_inputs(
     )
 
 
+def walk_inputs(paths: Sequence[str], max_bytes: int | None = None
+                ) -> Iterator[tuple[Path, Path] | Skipped]:
+    """``(file, root)`` for every input file in ``read_inputs``' order, and Skipped for what
+    cannot be walked; read each with ``read_file``. Raises InputError as ``read_inputs``."""
+    _check_paths(paths, max_bytes)
+    return _walk(paths)
+
+
 def iter_input_files(paths: Sequence[str]) -> Iterator[tuple[Path, Path]]:
     """Yield ``(file, root)`` for every file under the inputs, in a deterministic order.
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .model import Claim, Conflict, Document
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Each entry migrates from version i to i + 1; a new version appends a step, never edits one.
 # A step is SQL, or a function for a step that needs Python (hashes of stored rows).
@@ -78,6 +78,15 @@ _MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [
     );
     """,
     lambda db: _migrate_review(db),
+    """
+    CREATE TABLE input_files (             -- version 3: input files read whole last time
+        path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+        rules_hash TEXT NOT NULL,           -- the rules and extractor code they were read with
+        max_bytes INTEGER NOT NULL,         -- the --max-bytes they were read with (0: none)
+        run_id INTEGER NOT NULL
+    );
+    CREATE INDEX documents_path ON documents(path);
+    """,
 ]
 
 DECISIONS = ("confirmed", "dismissed", "follow-up")
@@ -284,7 +293,8 @@ def stored_documents(db: sqlite3.Connection) -> dict[str, StoredDoc]:
 
 
 def _claim_row(c: Claim, run_id: int, story: str | None = None) -> tuple[object, ...]:
-    return (c.claim_id, c.doc_id, c.story if story is None else story, c.source, c.published, c.start, c.end, c.surface,
+    return (c.claim_id, c.doc_id, c.story if story is None else story, c.source, c.published,
+            c.start, c.end, c.surface,
             c.value, c.low, c.high, c.qualifier, c.unit, c.counted, c.subject, c.scope,
             c.claimant, c.sentence, c.sentence_start, c.slack, int(c.vague), c.denied, c.whose,
             run_id)
@@ -350,11 +360,46 @@ def dirty_groups(db: sqlite3.Connection) -> list[tuple[str, str]]:
         "SELECT story, subject FROM dirty_groups ORDER BY story, subject")]
 
 
-def mark_seen(db: sqlite3.Connection, run_id: int, doc_ids: Sequence[str]) -> None:
-    """Record that unchanged documents were still in this run's inputs."""
+def mark_seen(db: sqlite3.Connection, run_id: int, docs: Sequence[tuple[str, str]]) -> None:
+    """Record that unchanged documents, (doc_id, path), were still in this run's inputs,
+    and in which file."""
     with transaction(db):
-        db.executemany("UPDATE documents SET seen_run = ? WHERE doc_id = ?",
-                       [(run_id, d) for d in doc_ids])
+        db.executemany("UPDATE documents SET seen_run = ?, path = ? WHERE doc_id = ?",
+                       [(run_id, path, d) for d, path in docs])
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """An input file as it stood when read: its path as given, size and modification time."""
+
+    path: str
+    size: int
+    mtime_ns: int
+
+
+def file_unchanged(db: sqlite3.Connection, f: InputFile, rules_hash: str,
+                   max_bytes: int | None) -> bool:
+    """Whether the file was read whole last time, as it stands now, with the same rules."""
+    row = db.execute("SELECT size, mtime_ns, rules_hash, max_bytes FROM input_files "
+                     "WHERE path = ?", (f.path,)).fetchone()
+    return row is not None and tuple(row) == (f.size, f.mtime_ns, rules_hash, max_bytes or 0)
+
+
+def mark_file_seen(db: sqlite3.Connection, run_id: int, path: str) -> list[str]:
+    """Record that the documents read from ``path`` are still in the inputs; their doc_ids."""
+    with transaction(db):
+        db.execute("UPDATE documents SET seen_run = ? WHERE path = ?", (run_id, path))
+        return [r[0] for r in db.execute("SELECT doc_id FROM documents WHERE path = ? "
+                                         "ORDER BY doc_id", (path,))]
+
+
+def record_files(db: sqlite3.Connection, run_id: int, files: Sequence[InputFile],
+                 rules_hash: str, max_bytes: int | None) -> None:
+    """Remember the files this run read whole, with every document of theirs stored."""
+    with transaction(db):
+        db.executemany("INSERT OR REPLACE INTO input_files VALUES (?, ?, ?, ?, ?, ?)",
+                       [(f.path, f.size, f.mtime_ns, rules_hash, max_bytes or 0, run_id)
+                        for f in files])
 
 
 def unseen_documents(db: sqlite3.Connection, run_id: int) -> list[tuple[str, str]]:

@@ -192,6 +192,58 @@ def test_prune_removes_documents_no_longer_in_inputs(feed: Path, tmp_path: Path)
                           "source_b = 'Coast Wire'").fetchall()
 
 
+def test_unchanged_files_are_not_read_again(feed: Path, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file as it stood when read whole last time is not opened; a changed one is."""
+    numcheck("batch", feed, "--store", tmp_path / "s.db", "--jobs", "1", "--quiet", "--out",
+             tmp_path / "n")
+    import checker.batch as batch
+
+    opened: list[str] = []
+    real = batch.read_file
+
+    def counting(path, *args):  # type: ignore[no-untyped-def]
+        opened.append(path.name)
+        return real(path, *args)
+
+    monkeypatch.setattr(batch, "read_file", counting)
+    numcheck("batch", feed, "--store", tmp_path / "s.db", "--jobs", "1", "--quiet", "--out",
+             tmp_path / "n2")
+    db = _db(tmp_path / "s.db")
+    assert opened == []
+    assert db.execute("SELECT n_docs, n_unchanged FROM runs ORDER BY run_id DESC").fetchone() \
+        == (len(ARTICLES), len(ARTICLES))
+    f = feed / "strike" / "coast_wire.txt"
+    f.write_text(f.read_text().replace("Some 400 workers", "Some 4,000 workers"))
+    numcheck("batch", feed, "--store", tmp_path / "s.db", "--jobs", "1", "--quiet", "--out",
+             tmp_path / "n3")
+    assert opened == ["coast_wire.txt"]
+    assert db.execute("SELECT n_changed, n_unchanged FROM runs ORDER BY run_id DESC"
+                      ).fetchone() == (1, len(ARTICLES) - 1)
+
+
+def test_article_moved_to_another_file_survives_prune(tmp_path: Path) -> None:
+    """An unchanged article that moves to another file is kept by --prune on every run."""
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    texts = {d: "Police said 2,000 people marched in Orvale on Sunday." for d in ("x1", "x2")}
+
+    def write(name: str, ids: list[str]) -> None:
+        (feed / name).write_text("".join(json.dumps({"id": i, "text": texts[i]}) + "\n"
+                                         for i in ids), encoding="utf-8")
+
+    write("a.jsonl", ["x1", "x2"])
+    numcheck("batch", feed, "--store", tmp_path / "s.db", "--jobs", "1", "--quiet", "--out",
+             tmp_path / "n")
+    write("a.jsonl", ["x1"])
+    write("b.jsonl", ["x2"])
+    for run in range(2):  # the second run skips both files as unchanged
+        numcheck("batch", feed, "--store", tmp_path / "s.db", "--jobs", "1", "--quiet",
+                 "--prune", "--out", tmp_path / f"n{run}")
+        ids = {r[0] for r in _db(tmp_path / "s.db").execute("SELECT doc_id FROM documents")}
+        assert ids == {"x1", "x2"}, run
+
+
 def test_story_field_wins(tmp_path: Path) -> None:
     """A story given in the input overrides grouping: the mill joins the strike story."""
     feed = tmp_path / "feed"
