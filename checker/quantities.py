@@ -274,9 +274,9 @@ class _Context(NamedTuple):
 
 def _words_alt(words: tuple[str, ...]) -> str:
     """An alternation of words; a word ending in "*" stands for any word it begins."""
-    return "|".join(regex.escape(w[:-1]) + r"\w*" if w.endswith("*") else
-                    regex.escape(w).replace(r"\ ", r"\s+") for w in
-                    sorted(words, key=len, reverse=True))
+    stems = [regex.escape(w[:-1]) + r"\w*" for w in words if w.endswith("*")]
+    plain = _alt([w for w in words if not w.endswith("*")])
+    return "|".join(stems + ([plain] if plain else []))
 
 
 @lru_cache(maxsize=8)

@@ -83,14 +83,14 @@ class Subject:
     scope: str
 
 
-def unit_class(unit: str, rules: Rules | None = None) -> str:
+def unit_class(unit: str, rules: Rules) -> str:
     """The kind of unit, so that money is never compared with a count, and units of one
     group are (hectares with acres: "land area")."""
     if unit in ("count",):
         return "count"
     if len(unit) == 3 and unit.isupper():
         return "money"
-    if rules is not None and unit in rules.conversions:
+    if unit in rules.conversions:
         return rules.conversions[unit][0]
     return unit
 
