@@ -10,6 +10,7 @@ they too run only in the merged windows around the anchors.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
@@ -27,7 +28,8 @@ COVER = 0.6    # share of a text its windows may cover before one pass over it a
 
 @lru_cache(maxsize=8)
 def _anchor_pattern(rules: Rules) -> Any:
-    """Digits, or the start of a word that begins like a number word ("ten", "dozens")."""
+    """Digits, or the start of a word that begins like a number word ("ten", "dozens"), in
+    a lower-cased text (the standard ``re`` engine scans this one fastest)."""
     words: set[str] = set()
     for table in (rules.units, rules.tens, rules.scales, rules.collectives, rules.fractions):
         words.update(w.lower() for w in table)
@@ -37,9 +39,9 @@ def _anchor_pattern(rules: Rules) -> Any:
             # number of"), its longest word: never a bare "of" or "a" on every line
             first, *rest = phrase.lower().split()
             words.add(max(rest, key=len) if rest and first in _starters(rules) else first)
-    words.update(k for k in rules.suffixes if len(k) > 1)
+    words.update(k.lower() for k in rules.suffixes if len(k) > 1)
     alt = trie_alternation([w for w in words if w.isalpha() and len(w) > 1])
-    return regex.compile(rf"\d|[\u00BC-\u00BE\u2150-\u215E]|\b(?:{alt})", regex.IGNORECASE)
+    return re.compile(rf"\d|[\u00BC-\u00BE\u2150-\u215E]|\b(?:{alt})")
 
 
 @lru_cache(maxsize=8)
@@ -74,12 +76,34 @@ def anchors(text: str, rules: Rules) -> list[int]:
     """Where figures may stand in ``text``: the start of every digit run and number word."""
     out: list[int] = []
     last = -2
-    for m in _anchor_pattern(rules).finditer(text):
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a letter that lower-cases to two ("İ"): fold per letter
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    for m in _anchor_pattern(rules).finditer(lowered):
         s = m.start()
-        if s != last + 1 or not text[s].isdigit():  # one anchor per run of digits
+        if s != last + 1 or not text[s].isdigit() or not text[last].isdigit():
+            # one anchor per run of digits ("½3" is two)
             out.append(s)
         last = m.end() - 1
     return out
+
+
+@lru_cache(maxsize=8)
+def _openers(rules: Rules) -> Any:
+    """Where a figure's match may open before its anchor: a word that is a starter ("between",
+    a hedge, a currency code's letters) or opens with a capital (read further by
+    ``_opens``), or a sign or symbol."""
+    alt = trie_alternation(sorted(_starters(rules)))
+    signs = "".join(regex.escape(c) for c in sorted(_signs(rules) - {"."}))
+    return regex.compile(rf"(?<!\w)(?:(?i:{alt})(?![^\W\d_])|[\p{{Lu}}\p{{Lt}}])|[{signs}]|\.(?=\d)")
+
+
+def _opens(text: str, s: int, starters: frozenset[str]) -> bool:
+    """Whether the word at ``s`` may open a figure's match: a starter, or all in capitals
+    ("USD", "A")."""
+    word = _WORD.match(text, s)
+    w = word.group(0) if word else ""
+    return w.lower() in starters or w.isupper()
 
 
 def iter_matches(pattern: Any, text: str, spots: list[int], rules: Rules) -> Iterator[Any]:
@@ -89,27 +113,26 @@ def iter_matches(pattern: Any, text: str, spots: list[int], rules: Rules) -> Ite
     end = 0
     n = len(text)
     starters = _starters(rules)
-    signs = _signs(rules)
+    openers = _openers(rules)
     for a in spots:
         if a < end:
             continue
         stop = min(n, a + AHEAD)
         found = None
-        for t in _TOKEN_START.finditer(text, max(end, a - BACK), a + 1):
+        for t in openers.finditer(text, max(end, a - BACK), a + 1):
             s = t.start()
-            if s < a:
-                ch = text[s]
-                if ch.isalpha():
-                    word = _WORD.match(text, s)
-                    w = word.group(0) if word else ""
-                    if w.lower() not in starters and not w.isupper():
-                        continue
-                elif ch not in signs or (ch == "." and not text[s + 1:s + 2].isdigit()):
-                    continue  # a full stop opens a figure only as a decimal point (".5")
+            if s >= a:
+                break  # the spot itself is tried below, opener or not
+            if text[s].isalpha() and not _opens(text, s, starters):
+                continue
             m = pattern.match(text, s, stop)
             if m is not None and m.end() > a:
                 found = m
                 break
+        if found is None and _TOKEN_START.match(text, a):
+            m = pattern.match(text, a, stop)
+            if m is not None and m.end() > a:
+                found = m
         if found is None:
             continue
         yield found
