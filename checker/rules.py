@@ -84,6 +84,16 @@ class NonClaim:
     reason: str
     pattern: Any  # regex.Pattern[str]
     requires: tuple[str, ...] = ()  # lowercase words one of which a text must hold to match
+    lead: bool = False  # the pattern reads the words before it in a group "lead", its start
+
+
+def nonclaim_start(nc: NonClaim, m: Any) -> int:
+    """Where a non-claim match begins: at its ``lead`` group when it has one that took part."""
+    if nc.lead:
+        lead = m.start("lead")
+        if lead >= 0:
+            return int(lead)
+    return int(m.start())
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: one load, one value
@@ -336,8 +346,9 @@ def _load_non_claims(data: dict[str, Any], path: str) -> tuple[NonClaim, ...]:
         for i, pat in enumerate(_str_list(where, table["patterns"])):
             expanded = pat.replace("{month}", f"(?:{months})").replace("{weekday}",
                                                                        f"(?:{weekdays})")
-            out.append(NonClaim(kind, str(table["reason"]),
-                                _compile(f"{where} patterns[{i}]", expanded, flags), requires))
+            compiled = _compile(f"{where} patterns[{i}]", expanded, flags)
+            out.append(NonClaim(kind, str(table["reason"]), compiled, requires,
+                                "lead" in compiled.groupindex))
     return tuple(out)
 
 

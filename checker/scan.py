@@ -17,7 +17,7 @@ from typing import Any
 
 import regex
 
-from .rules import Rules
+from .rules import Rules, nonclaim_start
 from .text import trie_alternation
 
 BACK = 80      # farthest a figure's match starts before its anchor ("not anywhere near US$ ")
@@ -172,6 +172,6 @@ def nonclaim_spans(text: str, rules: Rules, spots: list[int]) -> list[tuple[int,
                 continue  # the section's patterns all need a word this window lacks
             for m in nc.pattern.finditer(text, s, e):
                 if m.end() > m.start():
-                    out.append((m.start(), m.end(), nc.reason))
+                    out.append((nonclaim_start(nc, m), m.end(), nc.reason))
     out.sort()
     return out

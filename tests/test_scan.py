@@ -11,6 +11,7 @@ from checker import scan
 from checker.documents import read_inputs
 from checker.model import Document
 from checker.quantities import _compile
+from checker.rules import nonclaim_start
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXTS = [d.text for d in read_inputs([str(ROOT / "tests" / "stories"), str(ROOT / "examples")])
@@ -26,7 +27,7 @@ PIECES = ["about", "some", "more than", "between", "and", "to", "-", "3,000", "1
 
 def _spans(text: str, rules) -> list[tuple[int, int, str]]:  # type: ignore[no-untyped-def]
     """The reference: every non-claim match over the whole text."""
-    return sorted((m.start(), m.end(), nc.reason) for nc in rules.non_claims
+    return sorted((nonclaim_start(nc, m), m.end(), nc.reason) for nc in rules.non_claims
                   for m in nc.pattern.finditer(text) if m.end() > m.start())
 
 
