@@ -17,7 +17,7 @@ from typing import Any
 
 import regex
 
-from .rules import Rules, nonclaim_start
+from .rules import NonClaim, Rules, nonclaim_start
 from .text import trie_alternation
 
 BACK = 80      # farthest a figure's match starts before its anchor ("not anywhere near US$ ")
@@ -155,6 +155,17 @@ def windows(text: str, spots: list[int], margin: int = MARGIN) -> list[tuple[int
     return out
 
 
+@lru_cache(maxsize=8)
+def _sections(rules: Rules) -> list[tuple[Any, list[NonClaim]]]:
+    """The non-claim patterns grouped by the words they require, each group with a pattern
+    that finds any of those words in a lower-cased window (None: no word required)."""
+    groups: dict[tuple[str, ...], list[NonClaim]] = {}
+    for nc in rules.non_claims:
+        groups.setdefault(nc.requires, []).append(nc)
+    return [(re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+             if words else None, ncs) for words, ncs in groups.items()]
+
+
 def nonclaim_spans(text: str, rules: Rules, spots: list[int]) -> list[tuple[int, int, str]]:
     """Every non-claim match in the windows around ``spots``, sorted by start."""
     out: list[tuple[int, int, str]] = []
@@ -162,16 +173,13 @@ def nonclaim_spans(text: str, rules: Rules, spots: list[int]) -> list[tuple[int,
     if sum(e - s for s, e in wins) > COVER * len(text):
         wins = [(0, len(text))]  # figures everywhere: one pass over the text costs less
     lowered = [text[s:e].lower() for s, e in wins]
-    gates: dict[tuple[str, ...], list[bool]] = {}  # sections share their word lists
-    for nc in rules.non_claims:
-        if nc.requires not in gates:
-            gates[nc.requires] = [not nc.requires or any(w in low for w in nc.requires)
-                                  for low in lowered]
-        for (s, e), open_ in zip(wins, gates[nc.requires]):
-            if not open_:
-                continue  # the section's patterns all need a word this window lacks
-            for m in nc.pattern.finditer(text, s, e):
-                if m.end() > m.start():
-                    out.append((nonclaim_start(nc, m), m.end(), nc.reason))
+    for gate, ncs in _sections(rules):
+        # a section's patterns all need one of its words: skip the windows that lack them
+        open_ = wins if gate is None else [w for w, low in zip(wins, lowered) if gate.search(low)]
+        for nc in ncs:
+            for s, e in open_:
+                for m in nc.pattern.finditer(text, s, e):
+                    if m.end() > m.start():
+                        out.append((nonclaim_start(nc, m), m.end(), nc.reason))
     out.sort()
     return out
