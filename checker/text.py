@@ -2,6 +2,7 @@
 place names found in a sentence."""
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -35,9 +36,35 @@ class Token(NamedTuple):
 
 
 def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
-    """The tokens of ``text[start:end]`` with offsets into ``text``."""
-    return [Token(m[0], *m.span())
-            for m in _TOKEN.finditer(text, start, len(text) if end is None else end)]
+    """The tokens of ``text[start:end]`` with offsets into ``text``: what tokenising that
+    window gives, read from the tokens of the whole text (kept for the texts read last)."""
+    n = len(text)
+    end = n if end is None else min(end, n)
+    start = max(0, start)
+    if start >= end:
+        return []
+    whole, starts = _all_tokens(text)
+    i = bisect_left(starts, start)
+    if i > 0 and whole[i - 1].end > start:  # a token the window cuts at its start
+        i -= 1
+    j = bisect_left(starts, end)
+    out: list[Token] = []
+    if i < j and whole[i].start < start:
+        cut = whole[i].end
+        out = [Token(m[0], *m.span()) for m in _TOKEN.finditer(text, start, min(cut, end))]
+        i += 1
+    if i < j and whole[j - 1].end > end:  # a token the window cuts at its end
+        out += whole[i:j - 1]
+        out += [Token(m[0], *m.span()) for m in _TOKEN.finditer(text, whole[j - 1].start, end)]
+        return out
+    return out + whole[i:j]
+
+
+@lru_cache(maxsize=64)
+def _all_tokens(text: str) -> tuple[list[Token], list[int]]:
+    """Every token of ``text`` and their starts."""
+    whole = [Token(m[0], *m.span()) for m in _TOKEN.finditer(text)]
+    return whole, [t.start for t in whole]
 
 
 def trie_alternation(words: list[str], space: str = r"\ ") -> str:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from checker.sentences import _word_before
 from checker.stories import _opens_sentence
-from checker.text import trie_alternation
+from checker.text import _TOKEN, Token, tokens, trie_alternation
 
 WORDS = st.lists(st.text(alphabet="abcé .-", min_size=1, max_size=6), min_size=1, max_size=12)
 
@@ -51,3 +51,18 @@ def test_sentence_opener_as_the_regex_reads_it(text: str, at: int) -> None:
     at = min(at, len(text))
     expected = bool(_SENTENCE_START.search(text[max(0, at - 3):at]))
     assert _opens_sentence(text, at) == expected
+
+
+TOKEN_PIECES = ["U.S.", "the", " ", "  ", "-", "'", "’s", "5.5", "3,000", ".", ",", "Lt-Gen.",
+                "a", "B", "x", "(", ")", "don't", "e.g.", "\n", "9/11", "F-16", "..", "U.", "S"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(TOKEN_PIECES), max_size=30).map("".join),
+       st.integers(-2, 80), st.one_of(st.none(), st.integers(0, 80)))
+def test_window_tokens_as_tokenising_the_window(text: str, start: int, end: int | None) -> None:
+    """Tokens of a window read from the whole text's tokens are the window's own tokens,
+    also where the window cuts a token."""
+    stop = len(text) if end is None else min(end, len(text))
+    plain = [Token(m[0], *m.span()) for m in _TOKEN.finditer(text, max(0, start), stop)]
+    assert tokens(text, start, end) == plain
