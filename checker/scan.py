@@ -18,7 +18,7 @@ from typing import Any
 import regex
 
 from .rules import NonClaim, Rules, nonclaim_start
-from .text import trie_alternation
+from .text import fold_case, trie_alternation
 
 BACK = 80      # farthest a figure's match starts before its anchor ("not anywhere near US$ ")
 AHEAD = 400    # farthest a figure's match ends after its anchor (ranges, units, post-hedges)
@@ -76,10 +76,7 @@ def anchors(text: str, rules: Rules) -> list[int]:
     """Where figures may stand in ``text``: the start of every digit run and number word."""
     out: list[int] = []
     last = -2
-    lowered = text.lower()
-    if len(lowered) != len(text):  # a letter that lower-cases to two ("İ"): fold per letter
-        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    for m in _anchor_pattern(rules).finditer(lowered):
+    for m in _anchor_pattern(rules).finditer(fold_case(text)):
         s = m.start()
         if s != last + 1 or not text[s].isdigit() or not text[last].isdigit():
             # one anchor per run of digits ("½3" is two)

@@ -11,8 +11,11 @@ import regex
 
 from .rules import Rules
 
-_TOKEN = regex.compile(r"[\p{L}\p{N}](?:[\p{L}\p{N}]|[.’'\-](?=[\p{L}\p{N}]))*\.?(?<=\p{Lu}\.)|"
-                       r"[\p{L}\p{N}](?:[\p{L}\p{N}]|[’'\-](?=[\p{L}\p{N}]))*|[^\s\p{L}\p{N}]")
+# A word ("U.S." and "Lt-Gen." with their dots, "don't"), or one other mark. The dotted form
+# is tried only where a dot follows the word's letters (a lookahead the engine checks fast).
+_TOKEN = regex.compile(r"(?=[\p{L}\p{N}][\p{L}\p{N}’'\-]*+\.)"
+                       r"[\p{L}\p{N}](?:[\p{L}\p{N}]|[.’'\-](?=[\p{L}\p{N}]))*\.?(?<=\p{Lu}\.)|"
+                       r"[\p{L}\p{N}](?:[\p{L}\p{N}]++|[’'\-](?=[\p{L}\p{N}]))*+|[^\s\p{L}\p{N}]")
 
 
 class Token(NamedTuple):
@@ -65,6 +68,15 @@ def _all_tokens(text: str) -> tuple[list[Token], list[int]]:
     """Every token of ``text`` and their starts."""
     whole = [Token(m[0], *m.span()) for m in _TOKEN.finditer(text)]
     return whole, [t.start for t in whole]
+
+
+def fold_case(text: str) -> str:
+    """``text`` lower-cased letter for letter, so that offsets stay those of ``text`` (a
+    letter that lower-cases to two, as "İ" does, is kept as it is)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
 def trie_alternation(words: list[str], space: str = r"\ ") -> str:

@@ -66,3 +66,15 @@ def test_window_tokens_as_tokenising_the_window(text: str, start: int, end: int 
     stop = len(text) if end is None else min(end, len(text))
     plain = [Token(m[0], *m.span()) for m in _TOKEN.finditer(text, max(0, start), stop)]
     assert tokens(text, start, end) == plain
+
+
+_PLAIN_TOKEN = regex.compile(r"[\p{L}\p{N}](?:[\p{L}\p{N}]|[.’'\-](?=[\p{L}\p{N}]))*\.?(?<=\p{Lu}\.)|"
+                             r"[\p{L}\p{N}](?:[\p{L}\p{N}]|[’'\-](?=[\p{L}\p{N}]))*|[^\s\p{L}\p{N}]")
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet="aB.’'-x9 U,(éÄ", max_size=30), st.integers(0, 30), st.integers(0, 30))
+def test_token_pattern_reads_like_the_plain_one(text: str, start: int, end: int) -> None:
+    """The token pattern with its lookahead and possessive runs finds the plain one's tokens."""
+    assert [m.span() for m in _TOKEN.finditer(text, start, end)] == \
+        [m.span() for m in _PLAIN_TOKEN.finditer(text, start, end)]
