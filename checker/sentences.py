@@ -12,8 +12,10 @@ import regex
 from .model import Document, Sentence
 from .rules import Rules
 
+# The break after a closing mark, in group "gap" (the mark is matched first, which the engine
+# finds fast, then looked back at), or a run of line breaks.
 _BOUNDARY = regex.compile(
-    r"""(?<=[.!?…])["'”’»)\]]*\s+(?=["'“‘«(\[]?[\p{Lu}\d])|\n+""",
+    r"""[.!?…\n](?:(?<=[.!?…])(?P<gap>["'”’»)\]]*\s+(?=["'“‘«(\[]?[\p{Lu}\d]))|(?<=\n)\n*)""",
 )
 
 
@@ -56,9 +58,10 @@ def split_sentences(doc: Document, rules: Rules) -> list[Sentence]:
     sentences: list[Sentence] = []
     start = 0
     for m in _BOUNDARY.finditer(text):
-        if "\n" not in m.group(0) and not _ends_sentence(text, m.start(), abbreviations):
+        cut = m.start("gap") if m.group("gap") is not None else m.start()
+        if "\n" not in text[cut:m.end()] and not _ends_sentence(text, cut, abbreviations):
             continue
-        _append(sentences, doc.doc_id, text, start, m.start())
+        _append(sentences, doc.doc_id, text, start, cut)
         start = m.end()
     _append(sentences, doc.doc_id, text, start, len(text))
     return sentences

@@ -12,7 +12,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.sentences import _word_before
+from checker.sentences import _BOUNDARY, _word_before
 from checker.stories import _opens_sentence
 from checker.text import _TOKEN, Token, tokens, trie_alternation
 
@@ -78,3 +78,16 @@ def test_token_pattern_reads_like_the_plain_one(text: str, start: int, end: int)
     """The token pattern with its lookahead and possessive runs finds the plain one's tokens."""
     assert [m.span() for m in _TOKEN.finditer(text, start, end)] == \
         [m.span() for m in _PLAIN_TOKEN.finditer(text, start, end)]
+
+
+_PLAIN_BOUNDARY = regex.compile(r"""(?<=[.!?…])["'”’»)\]]*\s+(?=["'“‘«(\[]?[\p{Lu}\d])|\n+""")
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=".!?…\"'”’»)] \n\tAb9(“‘«[", max_size=30))
+def test_sentence_boundaries_as_the_lookbehind_pattern_finds_them(text: str) -> None:
+    """The boundary pattern that opens on the closing mark finds the breaks of the plain
+    pattern that looks back at it."""
+    fast = [m.span("gap") if m.group("gap") is not None else m.span()
+            for m in _BOUNDARY.finditer(text)]
+    assert fast == [m.span() for m in _PLAIN_BOUNDARY.finditer(text)]
