@@ -95,6 +95,37 @@ def _openers(rules: Rules) -> Any:
     return regex.compile(rf"(?<!\w)(?:(?i:{alt})(?![^\W\d_])|[\p{{Lu}}\p{{Lt}}])|[{signs}]|\.(?=\d)")
 
 
+@lru_cache(maxsize=8)
+def _vocabulary(rules: Rules) -> frozenset[str]:
+    """Every word a figure's match may hold before its number, lower-cased: the words of the
+    hedges, vague quantities, currencies (with scale letters: "MUSD"), number words and the
+    few words the pattern itself writes ("between", "a", "of")."""
+    phrases = [w for h in rules.hedges for w in h.words]
+    phrases += [w for g in (*rules.vague, *rules.multipliers) for w in g.words]
+    phrases += [*rules.currency_symbols, *rules.currency_words, *rules.suffixes]
+    for table in (rules.units, rules.tens, rules.scales, rules.collectives, rules.fractions):
+        phrases += list(table)
+    phrases += ["between", "from", "minus", "negative", "plus", "positive", "a", "an", "and",
+                "of", "half", "quarter", "first", "second", "point"]
+    words = {w.lower() for p in phrases for w in _WORD.findall(p)}
+    letters = {k.lower() for k in rules.suffixes if len(k) == 1}
+    codes = {c.lower() for c in rules.currency_symbols if regex.fullmatch(r"[A-Z]{3}", c)}
+    return frozenset(words | {a + c for a in letters for c in codes})
+
+
+def _reach(text: str, lo: int, a: int, vocabulary: frozenset[str]) -> int:
+    """How far before ``a`` (not before ``lo``) a figure's match may open: back over the
+    words of the vocabulary only, since no match holds another word before its number."""
+    pos = a
+    while True:
+        w = _LAST_WORD.search(text, lo, pos)
+        if w is None:
+            return lo
+        if w.group(0).lower() not in vocabulary:
+            return w.end()
+        pos = w.start()
+
+
 def _opens(text: str, s: int, starters: frozenset[str]) -> bool:
     """Whether the word at ``s`` may open a figure's match: a starter, or all in capitals
     ("USD", "A")."""
@@ -111,12 +142,14 @@ def iter_matches(pattern: Any, text: str, spots: list[int], rules: Rules) -> Ite
     n = len(text)
     starters = _starters(rules)
     openers = _openers(rules)
+    vocabulary = _vocabulary(rules)
     for a in spots:
         if a < end:
             continue
         stop = min(n, a + AHEAD)
         found = None
-        for t in openers.finditer(text, max(end, a - BACK), a + 1):
+        lo = _reach(text, max(end, a - BACK), a, vocabulary)
+        for t in openers.finditer(text, lo, a + 1) if lo < a else ():
             s = t.start()
             if s >= a:
                 break  # the spot itself is tried below, opener or not
@@ -137,6 +170,7 @@ def iter_matches(pattern: Any, text: str, spots: list[int], rules: Rules) -> Ite
 
 
 _WORD = regex.compile(r"[^\W\d_]+")  # the letters a token opens with ("USD" of "USD10m")
+_LAST_WORD = regex.compile(r"(?r)[^\W\d_]+")  # the last run of letters before a place
 
 
 def windows(text: str, spots: list[int], margin: int = MARGIN) -> list[tuple[int, int]]:

@@ -22,7 +22,9 @@ PIECES = ["about", "some", "more than", "between", "and", "to", "-", "3,000", "1
           "%", "per cent", "June", "19,", "2024", "F-16", "Route", "66", "at", "3pm", "in",
           "the", "past", "years", "½", "a", "dozen", "nowhere near", "or", "so", " ", ", ",
           ". ", "\n", "bn", "m", "km", "people", "said", "'s", "(", ")", ".5", ".", "USD",
-          "A", "İ", "Between", "UP TO", "ten"]
+          "A", "İ", "Between", "UP TO", "ten", "up to", "a few", "MUSD", "in excess of",
+          "an estimated", "a dozen", "half", "U.S.$", "A$", "COVID", "-19", "nearly half",
+          "a total of", "HK $", "Rs", "one and a half", "a third", "negative"]
 
 
 def _spans(text: str, rules) -> list[tuple[int, int, str]]:  # type: ignore[no-untyped-def]
