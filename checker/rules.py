@@ -85,6 +85,7 @@ class NonClaim:
     pattern: Any  # regex.Pattern[str]
     requires: tuple[str, ...] = ()  # lowercase words one of which a text must hold to match
     lead: bool = False  # the pattern reads the words before it in a group "lead", its start
+    whole_text: bool = False  # read over the whole text, not only the windows around figures
 
 
 def nonclaim_start(nc: NonClaim, m: Any) -> int:
@@ -334,21 +335,23 @@ def _load_non_claims(data: dict[str, Any], path: str) -> tuple[NonClaim, ...]:
         where = f"{path} [{kind}]"
         if not isinstance(table, dict):
             raise RulesError(f"{where}: expected a table")
-        _check_keys(where, table, {"reason", "patterns", "case_sensitive", "requires"},
-                    {"reason", "patterns"})
+        _check_keys(where, table, {"reason", "patterns", "case_sensitive", "requires",
+                                   "whole_text"}, {"reason", "patterns"})
         requires = tuple(w.lower() for w in _str_list(f"{where} requires",
                                                       table.get("requires", [])))
         if "{month}" in str(table.get("requires", "")):
             raise RulesError(f"{where} requires: list the words, not a placeholder")
-        if not isinstance(table.get("case_sensitive", False), bool):
-            raise RulesError(f"{where} case_sensitive: expected true or false")
+        for flag in ("case_sensitive", "whole_text"):
+            if not isinstance(table.get(flag, False), bool):
+                raise RulesError(f"{where} {flag}: expected true or false")
         flags = regex.V0 if table.get("case_sensitive") else regex.IGNORECASE
         for i, pat in enumerate(_str_list(where, table["patterns"])):
             expanded = pat.replace("{month}", f"(?:{months})").replace("{weekday}",
                                                                        f"(?:{weekdays})")
             compiled = _compile(f"{where} patterns[{i}]", expanded, flags)
             out.append(NonClaim(kind, str(table["reason"]), compiled, requires,
-                                "lead" in compiled.groupindex))
+                                "lead" in compiled.groupindex,
+                                bool(table.get("whole_text", False))))
     return tuple(out)
 
 

@@ -22,7 +22,11 @@ from .text import fold_case, trie_alternation
 
 BACK = 80      # farthest a figure's match starts before its anchor ("not anywhere near US$ ")
 AHEAD = 400    # farthest a figure's match ends after its anchor (ranges, units, post-hedges)
-MARGIN = 60    # window kept on each side of an anchor for the non-claim patterns
+# The window kept around an anchor for the non-claim patterns: on 3,600 real and synthetic
+# texts no non-claim match that covers a figure (with what its lookaheads must see) starts
+# more than 20 characters before the figure's anchor or ends more than 30 after it.
+MARGIN_BEFORE = 30
+MARGIN_AFTER = 40
 COVER = 0.6    # share of a text its windows may cover before one pass over it all is cheaper
 
 
@@ -173,12 +177,13 @@ _WORD = regex.compile(r"[^\W\d_]+")  # the letters a token opens with ("USD" of 
 _LAST_WORD = regex.compile(r"(?r)[^\W\d_]+")  # the last run of letters before a place
 
 
-def windows(text: str, spots: list[int], margin: int = MARGIN) -> list[tuple[int, int]]:
-    """The merged windows of ``margin`` characters around each spot."""
+def windows(text: str, spots: list[int], before: int = MARGIN_BEFORE,
+            after: int = MARGIN_AFTER) -> list[tuple[int, int]]:
+    """The merged windows from ``before`` characters before each spot to ``after`` after."""
     out: list[tuple[int, int]] = []
     n = len(text)
     for a in spots:
-        s, e = max(0, a - margin), min(n, a + margin)
+        s, e = max(0, a - before), min(n, a + after)
         if out and s <= out[-1][1]:
             out[-1] = (out[-1][0], max(out[-1][1], e))
         else:
@@ -208,7 +213,7 @@ def nonclaim_spans(text: str, rules: Rules, spots: list[int]) -> list[tuple[int,
         # a section's patterns all need one of its words: skip the windows that lack them
         open_ = wins if gate is None else [w for w, low in zip(wins, lowered) if gate.search(low)]
         for nc in ncs:
-            for s, e in open_:
+            for s, e in [(0, len(text))] if nc.whole_text else open_:
                 for m in nc.pattern.finditer(text, s, e):
                     if m.end() > m.start():
                         out.append((nonclaim_start(nc, m), m.end(), nc.reason))
