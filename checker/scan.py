@@ -32,7 +32,8 @@ COVER = 0.6    # share of a text its windows may cover before one pass over it a
 
 @lru_cache(maxsize=8)
 def _anchor_pattern(rules: Rules) -> Any:
-    """Digits, or the start of a word that begins like a number word ("ten", "dozens"), in
+    """A run of digits, or the start of a word that begins like a number word ("ten",
+    "dozens"), in
     a lower-cased text (the standard ``re`` engine scans this one fastest)."""
     words: set[str] = set()
     for table in (rules.units, rules.tens, rules.scales, rules.collectives, rules.fractions):
@@ -45,7 +46,7 @@ def _anchor_pattern(rules: Rules) -> Any:
             words.add(max(rest, key=len) if rest and first in _starters(rules) else first)
     words.update(k.lower() for k in rules.suffixes if len(k) > 1)
     alt = trie_alternation([w for w in words if w.isalpha() and len(w) > 1])
-    return re.compile(rf"\d|[\u00BC-\u00BE\u2150-\u215E]|\b(?:{alt})")
+    return re.compile(rf"\d+|[\u00BC-\u00BE\u2150-\u215E]|\b(?:{alt})")
 
 
 @lru_cache(maxsize=8)
@@ -78,15 +79,7 @@ _TOKEN_START = regex.compile(r"(?<![\w])\w|[^\w\s]")
 @lru_cache(maxsize=16)  # find_quantities and the non-claim scan of one text share them
 def anchors(text: str, rules: Rules) -> list[int]:
     """Where figures may stand in ``text``: the start of every digit run and number word."""
-    out: list[int] = []
-    last = -2
-    for m in _anchor_pattern(rules).finditer(fold_case(text)):
-        s = m.start()
-        if s != last + 1 or not text[s].isdigit() or not text[last].isdigit():
-            # one anchor per run of digits ("½3" is two)
-            out.append(s)
-        last = m.end() - 1
-    return out
+    return [m.start() for m in _anchor_pattern(rules).finditer(fold_case(text))]
 
 
 @lru_cache(maxsize=8)
@@ -126,7 +119,7 @@ def _reach(text: str, lo: int, a: int, vocabulary: frozenset[str]) -> int:
         if w is None:
             return lo
         if w.group(0).lower() not in vocabulary:
-            return w.end()
+            return int(w.end())
         pos = w.start()
 
 
