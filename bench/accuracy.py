@@ -53,9 +53,16 @@ NewsQuant (``cqe/formatted_test_set/NewsQuant-dev.json``, or any file in its for
       not made with -s are read from ``irregular_plurals.tsv`` and the -men rule. With no
       plural head, a number above one keeps only the first word ("a 12 page document"
       -> "page"); "one" and a fraction keep the phrase ("one particular demand"). A
-      count with no noun after it, right after a count that has one, takes that noun (6
-      million homes, including 1.5 million in the city -> "home"): NewsQuant names
-      the count by the noun it does not repeat. "-" when there is none.
+      size glued to its figure between the count and the noun is no part of the noun
+      ("eight million 250ml bottles" -> "bottle"), nor is an adverb with its participle
+      ("20 decently sized plants" -> "plant"). A count with no noun after it, right
+      after a count that has one, takes that noun (6 million homes, including 1.5
+      million in the city -> "home"), also past a percentage between them ("a close of
+      1,463.87 points, while the other climbed 0.1% to 1,333.18" -> "point"): NewsQuant
+      names the count by the noun it does not repeat. "-" when there is none.
+    - ages: NewsQuant names an age "year of age"; a figure numcheck reads in years is
+      one when "-old" follows it ("a 50 year-old man") or the words numcheck reads an
+      age by stand before it ("aged 12", "who was 10").
     - shares: a fraction or share of a count ("a third of the voters", "one in five
       adults") is written by NewsQuant as "%" and the counted noun ("% voter"); a
       decimal below one is not a share.
@@ -69,12 +76,21 @@ NewsQuant (``cqe/formatted_test_set/NewsQuant-dev.json``, or any file in its for
       12-120); ``newsquant_vague.tsv`` maps numcheck's interval onto those.
     - change: exact/range/vague "=", approximate "~", more_than/at_least ">",
       at_most/less_than/denial "<"; numcheck's ``change`` (up/down) wins when set.
-      quantulum3 has no change, so it is given "=" throughout.
+      A figure right after the verb "averaged"/"averaging" is "~", as CQE's own list of
+      bounds (vivkaz/CQE number_lookup.py: "average", "averaging") and NewsQuant's
+      annotators have it ("averaged 7.3 points"); after the noun ("an average of 50")
+      it stays "=". quantulum3 has no change, so it is given "=" throughout.
     - a change "from X to Y" is written by NewsQuant as one range in the written order
       ("4.8-4.7"); numcheck reports the two levels as two figures, and the script
-      joins two plain figures written "from X to Y" into one such range, with the unit
-      of the first when only the first carries one ("from 208 pounds to 193"); a range
-      numcheck reads from "from X to Y" is written in the written order too.
+      joins two figures written "from X to Y" into one such range, with the unit of
+      the first when only the first carries one ("from 208 pounds to 193"); a range
+      numcheck reads from "from X to Y" is written in the written order too. The first
+      level may carry a hedge or a bound ("from up to 252 miles to 287 miles": the
+      figures as written) and be followed by a rate or one word written for it alone
+      ("from about $350 per kg to $680 per kg", "from 21 mpg combined to 23"); two
+      different units ("from 44 ml to 50 mg") stay two figures. "to Y from X" is not
+      joined: NewsQuant writes it both ways. The same join is applied to quantulum3's
+      suite (``join_from_to``), whose gold writes "from 44 mg to 50 mg" as 47 +- 3.
     - rates: NewsQuant names money and percentages per unit of time ("$3,500 a month" ->
       "dollar per month"); numcheck keeps them as money and percentages (so that figures
       compare), and the script reads the "per" part with numcheck's own ``find_rate``,
@@ -99,7 +115,8 @@ quantulum3 (``tests/quantities.json``, ``quantities.ambiguity.json``,
     numcheck writes "l/km" is named "litre per kilometre"; money and percentages per
     unit of time, and frequencies, are named as rates, by the same conventions as for
     NewsQuant ("$15.4/hour" -> "dollar per hour", "four times per week" -> "count per
-    week").
+    week"). Two levels written "from X to Y" are joined into one range as for NewsQuant
+    (the suite writes "from 44 mg to 50 mg" as 47 +- 3), for both tools.
 Recognizers-Text (``recognizers-text/Specs``, one category per file)
     Offsets are given (End inclusive, made exclusive here). Values are strings; a
     numberrange is interval notation ("[20,30)", "(30,)"), scored as an interval.
@@ -429,11 +446,20 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*|\S")
 _BETWEEN = frozenset(["more", "fewer", "extra", "additional", "combined"])
 
 
+# a measure glued to its figure between a count and its noun: "eight million 250ml bottles"
+_SIZE_BEFORE_NOUN = re.compile(r"\s+\d+(?:\.\d+)?[a-zA-Z]{1,3}\b(?=\s+[a-z])")
+
+
 def counted_noun(text: str, end: int, value: float = 0.0) -> str:
     """NewsQuant's unit for a count: the noun phrase after the figure, each word singular as
     its lemmatiser writes it ("digital and physical sales" -> "digital physical sale",
     "categories of products" -> "category product"); "-" if none."""
+    size = _SIZE_BEFORE_NOUN.match(text, end)
+    if size:  # "eight million 250ml bottles": the size of each is no part of the noun
+        end = size.end()
     toks = _WORD.findall(text[end:end + 80])
+    if len(toks) > 2 and toks[0].lower().endswith("ly") and toks[1].lower().endswith("ed"):
+        toks = toks[2:]  # "20 decently sized plants", "300 newly built homes"
     if toks and toks[0] == "-":
         toks = toks[1:]  # "a four-cylinder engine": the noun joined by a hyphen
     if toks and toks[0].lower() == "of":
@@ -477,6 +503,36 @@ def counted_noun(text: str, end: int, value: float = 0.0) -> str:
         # of the adult population") the noun is singular
         words = words[:1]
     return " ".join(singular(w) if is_plural(w) else w for w in words).lower()
+
+
+# the gap between the two levels of "from X to Y": "to", or a rate or a word written after
+# the first level only ("from about $350 per kg to $680 per kg", "from 21 mpg combined to 23")
+_FROM_TO_GAP = re.compile(r"\s+(?:(?:per|an?)\s+[a-z]+\.?\s+|[a-z]+\s+)?to\s+")
+
+
+def from_to(p: Pred, q: Pred, text: str) -> bool:
+    """Whether two successive figures are the two ends of one "from X to Y", which both
+    NewsQuant and quantulum3 write as one range. The first may carry a hedge or a bound of
+    its own ("from up to 252 miles to 287 miles", "from about $350 to $680"): the range
+    is still written from the figures as written. Two units ("from 44 ml to 50 mg") are two
+    figures. ("to Y from X" is not joined: NewsQuant writes it both ways.)"""
+    if p.unit != q.unit and "dimensionless" not in (p.unit, q.unit):
+        return False
+    return p.qualifier not in ("range", "vague") and not p.vague and \
+        q.qualifier == "exact" and bool(_FROM_TO_GAP.fullmatch(text, p.end, q.start)) and \
+        bool(re.search(r"\bfrom\s+$", text[max(0, p.start - 6):p.start]))
+
+
+# the verb "average" right before a figure; CQE's own list of bounds (vivkaz/CQE
+# number_lookup.py) marks "average" and "averaging" approximate, and NewsQuant's annotators
+# write such a figure "~" ("averaged 7.3 points"); the noun ("an average of 50") stays "="
+_AVERAGED = re.compile(r"\baverag(?:ed|ing|es)\s+$", re.IGNORECASE)
+
+
+# an age numcheck reads from the words before it (rules/units.toml [context] age_before):
+# "a boy aged 12", "who was 10"
+_AGE_BEFORE = re.compile(r"\b(?:aged|who\s+(?:is|was|turned|turns|will\s+be))\s+(?:between\s+)?$",
+                         re.IGNORECASE)
 
 
 class NewsQuantMapper:
@@ -553,7 +609,8 @@ class NewsQuantMapper:
                 # adults"): NewsQuant writes it as a percentage of the counted noun
                 return "% " + noun
             return self.cqe.get(noun, noun)  # "times" -> count
-        if p.unit == "year" and re.match(r"[\s-]*(?:years?[\s-])?old\b", text[p.end:p.end + 12]):
+        if p.unit == "year" and (re.match(r"[\s-]*(?:years?[\s-])?old\b", text[p.end:p.end + 12])
+                                 or _AGE_BEFORE.search(text, max(0, p.start - 16), p.start)):
             return "year of age"  # NewsQuant's unit for an age: "a 50 year-old man"
         if "/" in p.raw_unit and p.raw_unit not in self.nc:  # a rate: "l/km"
             parts = [self.nc.get(u, u) for u in p.raw_unit.split("/")]
@@ -589,19 +646,20 @@ class NewsQuantMapper:
         change = self.CHANGE.get(p.qualifier, "=")
         if p.change and change == "=":
             change = p.change
+        if change == "=" and _AVERAGED.search(text, max(0, p.start - 12), p.start):
+            change = "~"  # "averaged 7.3 points": CQE's bounds list reads an average as "~"
         return {"value": value, "unit": p.raw_unit, "normalized_unit": self.unit(p, text, True),
                 "change": change}
 
     def records(self, preds: list[Pred], text: str) -> list[dict[str, str]]:
         """Every prediction as a record; "from X to Y" pairs joined into one written-order range."""
         out: list[dict[str, str]] = []
+        units: list[str] = []  # the unit of the prediction behind each record
         i = 0
         while i < len(preds):
             p = preds[i]
             q = preds[i + 1] if i + 1 < len(preds) else None
-            if q is not None and p.qualifier == q.qualifier == "exact" and \
-                    re.fullmatch(r"\s+to\s+", text[p.end:q.start]) and \
-                    re.search(r"\bfrom\s+$", text[max(0, p.start - 6):p.start]):
+            if q is not None and from_to(p, q, text):
                 rec = self.record(q, text)
                 if q.unit == "dimensionless" and p.unit != "dimensionless":
                     # "from 208 pounds to 193": the unit written once serves both levels
@@ -609,17 +667,24 @@ class NewsQuantMapper:
                 rec["value"] = f"{fmt_value(p.value)}-{fmt_value(q.value)}"
                 rec["change"] = "="
                 out.append(rec)
+                units.append(q.unit if q.unit != "dimensionless" else p.unit)
                 i += 2
                 continue
             rec = self.record(p, text)
-            if rec["normalized_unit"] == "-" and p.unit == "dimensionless" and out and \
-                    out[-1]["normalized_unit"] not in ("-", "count") and \
-                    not out[-1]["normalized_unit"].startswith("%") and \
-                    preds[i - 1].unit == "dimensionless":
+            if rec["normalized_unit"] == "-" and p.unit == "dimensionless":
                 # "6 million homes, including 1.5 million in the city": the noun is not
-                # repeated; NewsQuant names the count by the noun of the count before it
-                rec["normalized_unit"] = out[-1]["normalized_unit"]
+                # repeated; NewsQuant names the count by the noun of the count before it,
+                # also past a percentage change between them ("a close of 1,463.87 points,
+                # while the other climbed 0.1% to 1,333.18")
+                j = len(out) - 1
+                while j >= 0 and units[j] == "percentage":
+                    j -= 1
+                if j >= 0 and units[j] == "dimensionless" and \
+                        out[j]["normalized_unit"] not in ("-", "count") and \
+                        not out[j]["normalized_unit"].startswith("%"):
+                    rec["normalized_unit"] = out[j]["normalized_unit"]
             out.append(rec)
+            units.append(p.unit)
             i += 1
         return out
 
@@ -774,6 +839,27 @@ def money_rate(p: Pred, text: str) -> Pred:
                 p.raw_unit)
 
 
+def join_from_to(preds: list[Pred], text: str) -> list[Pred]:
+    """The predictions with each "from X to Y" pair (``from_to``) joined into one range, as
+    quantulum3's suite writes it ("from 44 mg to 50 mg" = 47 +- 3), with the unit of the
+    second level, or of the first when only the first carries one."""
+    out: list[Pred] = []
+    i = 0
+    while i < len(preds):
+        p = preds[i]
+        q = preds[i + 1] if i + 1 < len(preds) else None
+        if q is not None and from_to(p, q, text):
+            unit = p.unit if q.unit == "dimensionless" else q.unit
+            lo, hi = min(p.value, q.value), max(p.value, q.value)
+            out.append(Pred(p.start, q.end, text[p.start:q.end], (lo + hi) / 2, lo, hi, unit,
+                            "range", "", False, q.raw_unit))
+            i += 2
+            continue
+        out.append(p)
+        i += 1
+    return out
+
+
 def q3_out_of_scope(text: str, g: dict[str, Any], start: int) -> str:
     """Why a quantulum3 gold quantity is outside numcheck's scope, or ''."""
     surf = str(g["surface"])
@@ -828,6 +914,7 @@ def run_quantulum3_suite(tools: list[Any], verbose: list[str]) -> dict[str, dict
                          not any(overlaps(a, b, p.start, p.end) for a, b in dropped)]
                 if tool.name == "numcheck":
                     preds = [money_rate(p, text) for p in preds]
+                preds = join_from_to(preds, text)
                 # a range is scored by its interval; its midpoint is the value here
                 tc = score(golds, preds)
                 vp = pair(golds, preds, lambda g, p: close(p.value, g.value))

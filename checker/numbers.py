@@ -29,7 +29,9 @@ _NUMERAL = regex.compile(r"\d[\d,]*(?:\.\d+)?|\.\d+")
 # or kept)
 _SCIENTIFIC = regex.compile(
     r"(?P<m>\d+(?:\.\d+)?)\s?(?:[eE](?P<e1>[+\-−]?\d+)|[x×]\s?10(?:\^|\*\*)?"
-    r"(?P<e2>[+\-−⁻]?[\d⁰¹²³⁴⁵⁶⁷⁸⁹]+))")
+    r"(?P<e2>[+\-−⁻]?[\d⁰¹²³⁴⁵⁶⁷⁸⁹]+)"
+    # another base needs its caret: "8x2^10" (8,192)
+    r"|[x×]\s?(?P<b>[2-9]|1[1-6])(?:\^|\*\*)(?P<e3>[+\-−]?\d+))")
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 _SPACED_GROUPS = regex.compile(r"\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?:\.\d+)?")
 # Collectives that are ordinary nouns unless "of" follows ("a score of", "a couple of").
@@ -46,9 +48,11 @@ def numeral_value(tok: str) -> float | None:
     tok = tok.strip()
     m = _SCIENTIFIC.fullmatch(tok)
     if m:
-        exp = (m.group("e1") or m.group("e2")).translate(_SUPERSCRIPT).replace("−", "-")
+        exp = (m.group("e1") or m.group("e2") or m.group("e3")).translate(_SUPERSCRIPT) \
+            .replace("−", "-")
+        base = float(m.group("b") or 10)
         try:
-            return float(m.group("m")) * 10.0 ** int(exp)
+            return float(m.group("m")) * base ** int(exp)
         except (ValueError, OverflowError):
             return None
     if tok and tok[-1] in _VULGAR:

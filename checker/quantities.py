@@ -30,6 +30,8 @@ _NUMERAL = (
     # scientific notation: 1e10, 12.32e+14, 5.5x10-3, 2.48×10−5, 4×10^14
     r"(?:\d+(?:\.\d+)?[eE][+\-−]?\d+(?![\w.])"
     r"|\d+(?:\.\d+)?\s?[x×]\s?10(?:\^[+\-−]?\d+|[+\-−⁻][\d⁰¹²³⁴⁵⁶⁷⁸⁹]+|[⁰¹²³⁴⁵⁶⁷⁸⁹]+)(?![\d.])"
+    # a power of another base, with its caret: 8x2^10
+    r"|\d+(?:\.\d+)?\s?[x×]\s?(?:[2-9]|1[1-6])\^[+\-−]?\d{1,3}(?![\d.])"
     # fractions in digits: 3/4, 2 1/2, 1⁄32, 2½, ½
     r"|(?:\d+[ \t]{1,2})?\d{1,3}[/⁄]\d{1,3}(?![\d/⁄.,])"
     r"|\d*[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]"
@@ -446,7 +448,27 @@ def _read(m: Any, text: str, rules: Rules, comp: _Compiled,
     if factor != 1.0 and read:
         read = [replace(q, value=q.value * factor, low=q.low * factor, high=q.high * factor,
                         slack=q.slack * factor) for q in read]
+    if read and unit == "count" and _age_before(rules) is not None and \
+            _age_before(rules).search(text, max(0, start - 16), start) and \
+            not _NOUN_AFTER.match(text, read[-1].end):
+        # "a boy aged 12", "Ms Lind, who is 82, said": a person's age in years, never a
+        # count ("82 deaths")
+        read = [replace(q, unit="year") if q.unit == "count" else q for q in read]
     return read
+
+
+# a plural noun after the figure makes it a count again: "who was 10 points behind"
+_NOUN_AFTER = regex.compile(r"[\s-]+\p{Ll}+s\b(?<!\b(?:was|is|has|as|us|its|his|this|does|says))")
+
+
+@lru_cache(maxsize=8)
+def _age_before(rules: Rules) -> Any:
+    """The words before a bare figure that make it an age (units.toml [context] age_before)."""
+    words = rules.unit_context.get("age_before", ())
+    if not words:
+        return None
+    return regex.compile(rf"\b(?:{_words_alt(tuple(words))})\s+(?:between\s+)?$",
+                         regex.IGNORECASE)
 
 
 _DECADE = regex.compile(r"['’]?s\b")
@@ -546,6 +568,29 @@ def _currency_symbol(sym: str, text: str, pos: int, comp: _Compiled,
     return code
 
 
+# what may follow a currency restated after a sum: the end of a clause or a function word
+_RESTATED_END = (r"(?=\s*[,;:)]|\s*$|\.(?!\w)|(?<=\.)\s"
+                 r"|\s+(?:a|an|per|each|to|from|in|on|for|and|or|at)\b)")
+
+
+@lru_cache(maxsize=8)
+def _restated(rules: Rules) -> dict[str, Any]:
+    """For each currency, the pattern of its name restated in capitals right after a sum
+    written with its symbol: "$75 U.S. a barrel", "$31.20 US." (the letters of its symbols,
+    "US$" -> "US", "U.S.$" -> "U.S.", and its code). It ends the clause or comes before a
+    function word, so that "$10 US aid" is left alone."""
+    names: dict[str, set[str]] = {}
+    for sym, code in rules.currency_symbols.items():
+        word = regex.sub(r"[^\p{L}.]", "", sym)
+        if regex.fullmatch(r"(?:\p{Lu}\.?){2,3}", word):
+            names.setdefault(code, {code}).add(word)
+    out = {}
+    for code, words in names.items():
+        alt = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+        out[code] = regex.compile(rf"\s+(?:{alt}){_RESTATED_END}")
+    return out
+
+
 def _single(m: Any, text: str, rules: Rules, value: float, n_text: str, unit: str,
             hedge: Hedge | None, post_hedge: Hedge | None, start: int, end: int, listed: bool,
             num_start: int, num_end: int, typed: bool) -> list[Quantity] | None:
@@ -556,6 +601,11 @@ def _single(m: Any, text: str, rules: Rules, value: float, n_text: str, unit: st
                 or _ONE_LISTED.match(text, m.end("n1"))
                 or _ONE_STRESSED.search(text, max(0, m.start("n1") - 24), m.start("n1")))):
         return None  # a bare "one" is a pronoun or an article far more often than a count
+    if m.group("cur") and unit.isupper():
+        restated = _restated(rules).get(unit)
+        after = restated.match(text, end) if restated is not None else None
+        if after is not None:  # "$75 U.S. a barrel": the currency named again after the sum
+            end = after.end()
     if unit == "count" or unit == "m":
         found = find_unit(text, m.end(), rules)
         if found is not None and unit == "count":

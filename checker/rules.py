@@ -499,7 +499,8 @@ def _load(dirs: tuple[Path, ...]) -> Rules:
     context_keys = {"race_after", "race_verbs", "weight_verbs", "mass_words", "sterling_words",
                     "money_nouns", "money_of"}
     context_data = _table("units.toml [context]", units.get("context", {}))
-    _check_keys("units.toml [context]", context_data, context_keys, context_keys)
+    _check_keys("units.toml [context]", context_data,
+                context_keys | {"spaced_symbols", "speed_words", "age_before"}, context_keys)
     unit_context = {k: tuple(_str_list(f"units.toml [context] {k}", v))
                     for k, v in context_data.items()}
     _table("units.toml [short_names]", units["short_names"])

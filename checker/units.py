@@ -160,9 +160,56 @@ _LETTER_PAIR = regex.compile(r"\p{Lu}/\p{Lu}(?!\p{L})")
 _POWER_WORD = regex.compile(r"[\s-](squared|cubed)\b", regex.IGNORECASE)
 
 
+# what may follow a symbol spaced from its figure: a word, a bracket or the end of a clause,
+# never a figure ("5 W 42nd Street" is an address) nor an initial's full stop ("5 W. Smith")
+_SPACED_END = regex.compile(r"(?=\s+(?!\d)[\p{L}(]|[,;:)]|\.(?!\w)|\s*$)")
+_SPEED_SYMBOLS = frozenset(["kt", "kts"])
+
+
+@lru_cache(maxsize=8)
+def _speed_before(rules: Rules) -> Any:
+    words = rules.unit_context.get("speed_words", ())
+    if not words:
+        return None
+    alt = "|".join(regex.escape(w[:-1]) + r"\w*" if w.endswith("*") else regex.escape(w)
+                   for w in words)
+    return regex.compile(rf"\b(?:{alt})\b[^.;!?]*$", regex.IGNORECASE)
+
+
+# ASCII quotes for the prime and double prime: what may follow them ("30' when", "6'5\"")
+# never before the words that follow a quotation ('... need 40," he said')
+_AFTER_QUOTE = r"(?![,.]?\s+(?:he|she|they|we|I|it|said|says|added|adds|told|tells|according)\b)"
+_PRIME_END = {"'": regex.compile(r"'(?=\d{1,2}(?:\.\d+)?\"|[\s,.;:!?)]|$)" + _AFTER_QUOTE),
+              '"': regex.compile(r'"(?=[\s,.;:!?)]|$)' + _AFTER_QUOTE)}
+# a quotation open before the figure: "the 'top 10' list", 'he said "we need 8"'
+_OPEN_SINGLE = regex.compile(r"(?:^|[\s(\[])'(?=\w)(?:(?!'(?:[\s,.;:!?)]|$)).)*$")
+
+
+def _prime(text: str, pos: int, rules: Rules) -> tuple[str, int] | None:
+    """An ASCII quote glued to a figure read as a prime ("30'" is 30 feet, "8\"" 8 inches),
+    unless it closes a quotation opened before the figure."""
+    mark = text[pos:pos + 1]
+    name = rules.unit_aliases.get(mark)
+    if name is None or not text[pos - 1:pos].isdigit() or not _PRIME_END[mark].match(text, pos):
+        return None
+    before = text[max(0, pos - 400):pos]
+    if mark == '"' and before.count('"') % 2 or \
+            mark == "'" and _OPEN_SINGLE.search(before):
+        return None
+    return _short(rules, name), pos + 1
+
+
 def find_unit(text: str, pos: int, rules: Rules) -> tuple[str, int] | None:
-    """The unit written right after ``pos`` and where it ends, or None."""
+    """The unit written right after ``pos`` and where it ends, or None. ASCII quotes glued
+    to the figure are primes ("30'"), and "kt" with a speed before it is the knot."""
+    if text[pos:pos + 1] in _PRIME_END:
+        return _prime(text, pos, rules)
     found = _unit_at(text, pos, rules)
+    if found is not None and found[0] == "kiloton" and \
+            text[pos:found[1]].strip() in _SPEED_SYMBOLS:
+        speed = _speed_before(rules)
+        if speed is not None and speed.search(text, max(0, pos - 60), pos):
+            return "knot", found[1]  # "winds of 40 kt": with a speed, "kt" is the knot
     if found is not None:
         power = _POWER_WORD.match(text, found[1])
         full = _full_names(rules).get(found[0], found[0])
@@ -219,6 +266,10 @@ def _unit_at(text: str, pos: int, rules: Rules) -> tuple[str, int] | None:
         low = cand.lower()
         alias = rules.unit_aliases.get(cand.replace("μ", "µ")) or rules.unit_aliases.get(cand) \
             or (_lower_aliases(rules).get(low) if len(cand) > 1 else None)
+        if alias and not glued and not m.group("glue") and \
+                cand in rules.unit_context.get("spaced_symbols", ()) and \
+                _SPACED_END.match(text, end):
+            return _short(rules, alias), end  # "a 5 W charger", "a 12 V battery"
         if alias and (glued or cand not in rules.unit_glued_only) and \
                 (len(cand) > 1 or glued or cand in ("C", "F")) and not \
                 (len(cand) == 1 and m.group("glue")):
