@@ -11,6 +11,7 @@ import regex
 from .changes import is_change
 from .model import Quantity
 from .rules import Rules
+from .text import compiled
 
 
 # A figure whose unit the sentence leaves to the figure it parallels: "the highest is 84.75
@@ -132,13 +133,13 @@ def _join(text: str, a: Quantity, b: Quantity, rules: Rules) -> Quantity | None:
                        number_end=b.number_end)
     if a.unit == "ft" and a.qualifier == b.qualifier == "exact" and b.value < 12 and \
             _CENTS_GAP.fullmatch(gap) and (b.unit == "in" or b.unit == "count" and
-                                           regex.match(r"\s+in\b", text[b.end:])):
+                                           compiled(r"\s+in\b").match(text[b.end:])):
         # "5 feet 2 inches", "5 ft 2 in": a height in feet and inches
-        end = b.end if b.unit == "in" else b.end + regex.match(r"\s+in\b", text[b.end:]).end()
+        end = b.end if b.unit == "in" else b.end + compiled(r"\s+in\b").match(text[b.end:]).end()
         v = a.value + b.value / 12
         return replace(a, end=end, surface=text[a.start:end], value=v, low=v, high=v,
                        number_end=b.number_end)
-    if regex.match(r"(?:±|\+/-|\+-|plus\s+or\s+minus)", b.surface, regex.IGNORECASE) and \
+    if compiled(r"(?:±|\+/-|\+-|plus\s+or\s+minus)", regex.IGNORECASE).match(b.surface) and \
             not gap.strip() and not a.vague:
         # "9.83e-3 +/- 1e-5 km/s2", "2,000.45±0.01 pounds": a figure and its tolerance
         unit = b.unit if a.unit == "count" else a.unit
@@ -147,8 +148,8 @@ def _join(text: str, a: Quantity, b: Quantity, rules: Rules) -> Quantity | None:
         return replace(a, end=b.end, surface=text[a.start:b.end], low=low, high=high,
                        qualifier="approximate" if a.qualifier == "exact" else a.qualifier,
                        unit=unit, number_end=b.number_end)
-    if (regex.fullmatch(r"\s+out\s+of\s+", gap) and 0 < a.value <= b.value or
-            regex.fullmatch(r"\s+in\s+", gap) and a.value == 1 < b.value) and \
+    if (compiled(r"\s+out\s+of\s+").fullmatch(gap) and 0 < a.value <= b.value or
+            compiled(r"\s+in\s+").fullmatch(gap) and a.value == 1 < b.value) and \
             a.unit == b.unit == "count" and b.qualifier == "exact" and not a.vague and \
             a.qualifier not in ("range", "denial"):
         # "one out of three", "1 in 21", "nearly one in five": a share, hedged as its first
@@ -190,7 +191,7 @@ def _join(text: str, a: Quantity, b: Quantity, rules: Rules) -> Quantity | None:
     if frame is not None and frame.group("frame").lower() == "from" and \
             is_change(text, frame.start(), rules):
         return None  # "rose from 10 mg to 12 mg": two levels of a change
-    if regex.search(r"\bby\s+$", text[max(0, a.start - 10):a.start]):
+    if compiled(r"\bby\s+$").search(text[max(0, a.start - 10):a.start]):
         return None  # "rose by 5 mg to 20 mg": the change, the level
     lo, hi = a.value, b.value
     if lo > hi and frame is not None:

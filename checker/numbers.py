@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import regex
 
 from .rules import Rules
+from .text import compiled
 
 _TOKEN = regex.compile(r"\d[\d,]*(?:\.\d+)?|\.\d+|[^\W\d_]+(?:['’]s)?", regex.UNICODE)
 _NUMERAL = regex.compile(r"\d[\d,]*(?:\.\d+)?|\.\d+")
@@ -60,7 +61,7 @@ def numeral_value(tok: str) -> float | None:
         if whole and not whole.isdigit():
             return None
         return (float(whole) if whole else 0.0) + _VULGAR[tok[-1]]
-    digits = regex.sub(r"[,\s\u00a0\u202f\u2009]", "", tok)
+    digits = compiled(r"[,\s\u00a0\u202f\u2009]").sub("", tok)
     try:
         return float(digits)
     except ValueError:
@@ -74,7 +75,7 @@ def parse_number(text: str, rules: Rules) -> float | None:
     if sci or _SPACED_GROUPS.fullmatch(low) or (low and low[-1] in _VULGAR and
                                                  (low[:-1].strip().isdigit() or len(low) == 1)):
         return numeral_value(low)
-    m = regex.fullmatch(r"(\d+)\s+(\d+)\s*/\s*(\d+)|(\d+)\s*/\s*(\d+)", low)
+    m = compiled(r"(\d+)\s+(\d+)\s*/\s*(\d+)|(\d+)\s*/\s*(\d+)").fullmatch(low)
     if m:  # "2 1/2", "3/4"
         whole = float(m.group(1) or 0)
         num, den = (float(m.group(2)), float(m.group(3))) if m.group(1) else \
@@ -91,10 +92,10 @@ def parse_number(text: str, rules: Rules) -> float | None:
 
 def _parse_numeral(text: str, rules: Rules) -> float | None:
     """A numeral, maybe with a scale word or suffix: "1.2m", "3 million", "3 million and a half"."""
-    half = regex.fullmatch(r"(.*?)\s+and\s+(?:an?|one)\s+(half|quarter)", text)
+    half = compiled(r"(.*?)\s+and\s+(?:an?|one)\s+(half|quarter)").fullmatch(text)
     if half:
         base = _parse_numeral(half.group(1), rules)
-        last = regex.search(r"([a-z]+)$", half.group(1))
+        last = compiled(r"([a-z]+)$").search(half.group(1))
         scale = rules.scales.get(last.group(1), 1.0) if last else 1.0
         if base is None:
             return None
@@ -301,7 +302,7 @@ class _Reader:
         if end < len(self.t):
             return self.kind(end) in ("big", "of", "hundred")
         f = self.following
-        return not regex.match(r"[\s-]*[a-z]", f) or bool(
+        return not compiled(r"[\s-]*[a-z]").match(f) or bool(
             regex.match(r"[\s-]*(?:of|an?\s+(?:million|billion|thousand|hundred)|million|"
                         r"billion|trillion|thousand|hundred|mile|inch|pound|cup|teaspoon|"
                         r"tablespoon|gallon|litre|liter|kilo|metre|meter|foot|hour|century|"

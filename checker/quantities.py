@@ -24,6 +24,7 @@ from .rules import Hedge, Rules
 from .changes import is_change, with_change
 from .joins import implicit_units, join_pairs
 from .text import alternation as _alt
+from .text import compiled
 from .units import find_rate, find_unit
 
 _NUMERAL = (
@@ -47,7 +48,7 @@ def _symbol_alt(symbols: list[str]) -> str:
     letters may carry full stops and stand a space apart from the sign: "U.S.$", "u.s $"."""
     parts = set()
     for sym in symbols:
-        if regex.fullmatch(r"[\p{L}.\s]+", sym):
+        if compiled(r"[\p{L}.\s]+").fullmatch(sym):
             parts.add(regex.escape(sym).replace(r"\ ", r"\s+"))
             continue
         out = []
@@ -139,7 +140,7 @@ def _compile(rules: Rules) -> _Compiled:
     mult = {w.lower(): v for v in rules.multipliers for w in v.words}
     # two capitals ("PS" for £, "RM") stand for a currency only when they touch the digits;
     # a symbol in letters never follows an apostrophe ("last year's $3.9bn" is no "S $")
-    cur_glued = [c for c in rules.currency_symbols if regex.fullmatch(r"[A-Z]{2}", c)]
+    cur_glued = [c for c in rules.currency_symbols if compiled(r"[A-Z]{2}").fullmatch(c)]
     cur = _symbol_alt([c for c in rules.currency_symbols if c not in cur_glued])
     cur_g = _alt(cur_glued) if cur_glued else "(?!)"
     curw = _alt([w for w in rules.currency_words if len(w) > 1])
@@ -149,7 +150,7 @@ def _compile(rules: Rules) -> _Compiled:
     curw_sign = _alt([w for w in rules.currency_words if len(w) == 1 and not w.isalpha()]) \
         or "(?!)"
     # a currency code glued after the digits, in capitals: "115USD"
-    codes = _alt([c for c in rules.currency_symbols if regex.fullmatch(r"[A-Z]{3}", c)]) or "(?!)"
+    codes = _alt([c for c in rules.currency_symbols if compiled(r"[A-Z]{3}").fullmatch(c)]) or "(?!)"
     # a code with a scale letter before it, as finance writes millions: "30 MUSD", "MEUR 5"
     letters = "".join(sorted(k.upper() for k in rules.suffixes if len(k) == 1))
     scaled = rf"(?-i:[{letters}](?:{codes}))" if letters else "(?!)"
@@ -229,7 +230,7 @@ def _bound(b: tuple[str, float], v: float) -> float:
 
 def _slack(numeral: str, value: float, rules: Rules) -> float:
     """The rounding a written figure implies, in its own units."""
-    m = regex.search(r"\d[\d,]*(?:\.\d+)?", numeral)
+    m = compiled(r"\d[\d,]*(?:\.\d+)?").search(numeral)
     if not m:  # a number in words: "ten thousand" is as round as 10,000
         digits = f"{value:.0f}" if value == int(value) else f"{value}"
     else:
@@ -250,7 +251,7 @@ def _is_glued_metre(text: str, n_end: int, raw: str, has_currency: bool, rules: 
         return False
     follow = text[n_end:n_end + 40].lower()
     # "37m (121ft)-long": a conversion to feet in brackets shows metres
-    if regex.match(r"\s*\(\s*[\d.,]+\s*(?:ft|feet|foot|in|inches|yd|yards)\b", follow):
+    if compiled(r"\s*\(\s*[\d.,]+\s*(?:ft|feet|foot|in|inches|yd|yards)\b").match(follow):
         return True
     if regex.match(r"[\s-]*(?:\([^)]{0,20}\)[\s-]*)?(?:high|tall|long|wide|deep|away|"
                    r"above|below|thick|of\s+(?:water|snow|rain)|"
@@ -336,9 +337,9 @@ def _read(m: Any, text: str, rules: Rules, comp: _Compiled,
             return find_quantities_at(text, second, m.end(), rules)
         return None
     pre = m.group("pre")
-    hedge = comp.pre_hedges.get(regex.sub(r"\s+", " ", pre.strip().lower())) if pre else None
+    hedge = comp.pre_hedges.get(compiled(r"\s+").sub(" ", pre.strip().lower())) if pre else None
     post = m.group("post")
-    post_hedge = comp.post_hedges.get(regex.sub(r"\s+", " ", post.strip().lower())) if post else None
+    post_hedge = comp.post_hedges.get(compiled(r"\s+").sub(" ", post.strip().lower())) if post else None
     currency = None
     factor = 1.0  # a scale written with the currency: "30 MUSD", "75 USD million"
     cur_text = m.group("cur") or m.group("cur2")
@@ -357,7 +358,7 @@ def _read(m: Any, text: str, rules: Rules, comp: _Compiled,
             word = word[:m.start("wscale") - m.end("curw")].strip()
             factor = parse_number(m.group("wscale").strip(), rules) or 1.0
         word = word.lower()
-        currency = currency or rules.currency_words.get(regex.sub(r"\s+", " ", word)) or \
+        currency = currency or rules.currency_words.get(compiled(r"\s+").sub(" ", word)) or \
             rules.currency_symbols.get(word.upper())
     if currency == "GBP" and m.group("curw") and _MASS_POUND.fullmatch(m.group("curw")) and \
             _pound_of_mass(text, m, rules):
@@ -380,7 +381,7 @@ def _read(m: Any, text: str, rules: Rules, comp: _Compiled,
         end = m.start("post")
 
     if m.group("vague") is not None:
-        v = comp.vague[regex.sub(r"\s+", " ", m.group("vague").lower())]
+        v = comp.vague[compiled(r"\s+").sub(" ", m.group("vague").lower())]
         value, low, high, qualifier = v.value, v.low, v.high, "vague"
         slack = 0.0
         if hedge is not None:
@@ -388,7 +389,7 @@ def _read(m: Any, text: str, rules: Rules, comp: _Compiled,
         return [_make(text, start, end, value, low, high, qualifier, unit, True, slack,
                       num_start, num_end, hedge)]
     if m.group("mult") is not None:
-        mv = comp.multipliers[regex.sub(r"\s+", " ", m.group("mult").lower())]
+        mv = comp.multipliers[compiled(r"\s+").sub(" ", m.group("mult").lower())]
         word = m.group("mscale").lower().replace("’", "'")
         scale = parse_number(word, rules) or rules.collectives.get(word) or 1.0  # "a few dozen"
         found = find_unit(text, end, rules) if unit == "count" else None
@@ -400,11 +401,11 @@ def _read(m: Any, text: str, rules: Rules, comp: _Compiled,
     n1_text = m.group("n1")
     fold = n1_text.lower().endswith("fold")
     if fold:  # "sixfold", "a 3-fold rise": a multiple
-        n1_text = regex.sub(r"-?fold$", "", n1_text, flags=regex.IGNORECASE)
+        n1_text = compiled(r"-?fold$", regex.IGNORECASE).sub("", n1_text)
         unit = "times"
         if m.group("n2") is not None:
             return _split(m, text, rules, unit, hedge)
-    if not regex.search(r"[\d½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]", n1_text):
+    if not compiled(r"[\d½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]").search(n1_text):
         segs = read_words(n1_text, rules, text[m.end("n1"):m.end("n1") + 40])
         if not segs or all(s.value is None for s in segs):
             return None  # an ordinal ("twenty-fifth", "a third term")
@@ -421,7 +422,7 @@ def _read(m: Any, text: str, rules: Rules, comp: _Compiled,
         v1 = -v1  # "the net result was ($4.2m)": a sum in brackets is a loss, as in accounts
         start, end = core_start - 1, m.end() + 1
     if currency is not None and m.group("n2") is None and m.end() == m.end("n1") and \
-            _TRILLION.match(text, m.end()) and regex.fullmatch(r"[\d,.]+", n1_text):
+            _TRILLION.match(text, m.end()) and compiled(r"[\d,.]+").fullmatch(n1_text):
         # "$2.1T": a capital T on a sum of money is a trillion (elsewhere "100t" is tonnes)
         v1 *= rules.scales.get("trillion", 1e12)
         end = m.end() + 1
@@ -435,7 +436,7 @@ def _read(m: Any, text: str, rules: Rules, comp: _Compiled,
         v1 = float(n1_text[:-1].replace(",", ""))
         unit = "m"
     if m.group("n2") is None and unit == "count" and hedge is None and post is None and \
-            m.end() == m.end("n1") and regex.fullmatch(r"[1-9]0", n1_text) and \
+            m.end() == m.end("n1") and compiled(r"[1-9]0").fullmatch(n1_text) and \
             _DECADE.match(text, m.end("n1")):
         span = _decade(m, text, comp, v1, start)
         if span is not None:
@@ -537,9 +538,9 @@ def _pound_of_mass(text: str, m: Any, rules: Rules) -> bool:
     """Whether "pounds" after a figure weighs rather than pays (not a scaled sum: "20 million
     pounds of funding" stays sterling); a dollar sum near it in a text that names no sterling
     makes it the pound of mass too ("a 20 pound bag of beans for $13")."""
-    if regex.search(r"\p{L}", m.group("n1")) and regex.search(
+    if compiled(r"\p{L}").search(m.group("n1")) and regex.search(
             r"(?:illion|thousand|lakh|crore)s?$", m.group("n1"), regex.IGNORECASE) or \
-            regex.search(r"\d\s*[kmb]n?$", m.group("n1"), regex.IGNORECASE):
+            compiled(r"\d\s*[kmb]n?$", regex.IGNORECASE).search(m.group("n1")):
         return False
     ctx = _context(rules)
     end = m.end("curw")
@@ -562,8 +563,8 @@ def _currency_symbol(sym: str, text: str, pos: int, comp: _Compiled,
     if exact is not None:
         return exact
     code = comp.symbols.get(_symbol_key(sym))
-    if code is None or regex.fullmatch(r"[\p{L}.\s]+", sym) and \
-            regex.search(r"\p{Lu}", text[max(0, pos - 60):pos + 60]):
+    if code is None or compiled(r"[\p{L}.\s]+").fullmatch(sym) and \
+            compiled(r"\p{Lu}").search(text[max(0, pos - 60):pos + 60]):
         return None
     return code
 
@@ -581,8 +582,8 @@ def _restated(rules: Rules) -> dict[str, Any]:
     function word, so that "$10 US aid" is left alone."""
     names: dict[str, set[str]] = {}
     for sym, code in rules.currency_symbols.items():
-        word = regex.sub(r"[^\p{L}.]", "", sym)
-        if regex.fullmatch(r"(?:\p{Lu}\.?){2,3}", word):
+        word = compiled(r"[^\p{L}.]").sub("", sym)
+        if compiled(r"(?:\p{Lu}\.?){2,3}").fullmatch(word):
             names.setdefault(code, {code}).add(word)
     out = {}
     for code, words in names.items():
@@ -649,7 +650,7 @@ def _range(m: Any, text: str, rules: Rules, v1: float, n1_text: str, unit: str,
     if sep in ("or", "- or", "– or", "— or"):
         # "eight or nine", "a 7- or 8-inch screen": two figures, each possible
         return _split(m, text, rules, unit, hedge)
-    if sep == "to" and regex.search(r"\bby\s+$", text[max(0, m.start() - 10):m.start()]) and \
+    if sep == "to" and compiled(r"\bby\s+$").search(text[max(0, m.start() - 10):m.start()]) and \
             not (0 < v1 < v2 <= 2 * v1 and not m.group("pct1") and not m.group("cur2") and
                  (unit != "count" or find_unit(text, m.end(), rules) is not None)):
         # "rose by 40 to 400 staff": the change, then the level; but "fell by 1 to 1.5
@@ -660,7 +661,7 @@ def _range(m: Any, text: str, rules: Rules, v1: float, n1_text: str, unit: str,
     if bool(m.group("pct1")) != bool(m.group("pct")) and m.group("pct1"):
         return _split(m, text, rules, unit, hedge)
     # "30-40,000", "3 to 4 million": the first figure borrows the second's scale
-    if v1 < v2 and v2 >= 1000 and not regex.search(r"[,.]|[a-z]", n1_text.lower()):
+    if v1 < v2 and v2 >= 1000 and not compiled(r"[,.]|[a-z]").search(n1_text.lower()):
         for factor in (1e12, 1e9, 1e6, 1e3):
             if v2 >= factor and v1 * factor <= v2 and v1 < 1000:
                 if v1 * factor * 10 > v2 or factor >= 1e6:

@@ -70,6 +70,13 @@ def _all_tokens(text: str) -> tuple[list[Token], list[int]]:
     return whole, [t.start for t in whole]
 
 
+@lru_cache(maxsize=None)
+def compiled(pattern: str, flags: int = 0) -> Any:
+    """``pattern`` compiled once: for the patterns written where they are used, which the
+    ``regex`` module would otherwise look up in its own, slower cache on every call."""
+    return regex.compile(pattern, flags)
+
+
 def fold_case(text: str) -> str:
     """``text`` lower-cased letter for letter, so that offsets stay those of ``text`` (a
     letter that lower-cases to two, as "İ" does, is kept as it is)."""

@@ -17,6 +17,7 @@ from typing import Any
 import regex
 
 from .rules import Rules
+from .text import compiled
 
 _NEXT = regex.compile(r"(?P<glue>-?)(?P<sp>\s?)(?P<words>[\p{L}°µμ²³/′″]+(?:\^?[23](?![\d]|\.\d))?"
                      r"(?:[\s-][\p{L}²³/]+){0,3})")
@@ -245,7 +246,7 @@ def _unit_at(text: str, pos: int, rules: Rules) -> tuple[str, int] | None:
     if not m:
         return None
     glued = not m.group("sp")
-    words = regex.split(r"([\s-])", regex.sub(r"/.*", "", m.group("words"), count=1)
+    words = compiled(r"([\s-])").split(compiled(r"/.*").sub("", m.group("words"), count=1)
                         if "/" in m.group("words")[1:] else m.group("words"))
     # try the longest run of words first: "square kilometres", "miles per hour"
     for n in range(len(words), 0, -2):
@@ -324,7 +325,7 @@ def find_rate(text: str, pos: int, rules: Rules,
     m = _PER.match(text, pos)
     if not m:
         return None
-    w = regex.match(r"\p{L}+", text[m.end():])
+    w = compiled(r"\p{L}+").match(text[m.end():])
     if w is None:
         return None
     word = w.group(0).lower()
