@@ -215,10 +215,27 @@ class _NonClaims:
 
 
 @lru_cache(maxsize=8)
+def _matches(text: str, rules: Rules) -> list[Any]:
+    """Every match of the figure pattern in ``text``, in order."""
+    spots = scan.anchors(text, rules)
+    return list(scan.iter_matches(_compile(rules).pattern, text, spots, rules)) if spots else []
+
+
+@lru_cache(maxsize=8)
 def _nonclaims(text: str, rules: Rules) -> _NonClaims:
-    """The non-claim spans of a text, looked for only around its figures (cached: the
-    pieces of one text read again after a split share them)."""
-    return _NonClaims(scan.nonclaim_spans(text, rules, scan.anchors(text, rules)))
+    """The non-claim spans of a text, looked for only around the anchors of its figures'
+    matches (cached: the pieces of one text read again after a split share them)."""
+    inside: list[int] = []
+    found = iter(_matches(text, rules))
+    m = next(found, None)
+    for a in scan.anchors(text, rules):
+        while m is not None and m.end() <= a:
+            m = next(found, None)
+        if m is None:
+            break
+        if m.start() <= a:
+            inside.append(a)
+    return _NonClaims(scan.nonclaim_spans(text, rules, inside))
 
 
 def _bound(b: tuple[str, float], v: float) -> float:
@@ -300,17 +317,15 @@ def _context(rules: Rules) -> _Context:
 def find_quantities(text: str, rules: Rules) -> list[Quantity]:
     """Every figure in ``text`` that states a quantity, in order; [] when none."""
     comp = _compile(rules)
-    spots = scan.anchors(text, rules)
-    if not spots:
+    matches = _matches(text, rules)
+    if not matches:
         return []
-    nonclaims: _NonClaims | None = None
+    nonclaims = _nonclaims(text, rules)
     out: list[Quantity] = []
     covered = 0
-    for m in scan.iter_matches(comp.pattern, text, spots, rules):
+    for m in matches:
         if m.start() < covered:
             continue  # inside the unit of the figure before ("4km^3")
-        if nonclaims is None:
-            nonclaims = _nonclaims(text, rules)
         q = _read(m, text, rules, comp, nonclaims)
         if q is not None:
             out.extend(with_change(text, x, rules) for x in q)

@@ -102,3 +102,27 @@ def test_nonclaims_in_windows_reject_what_full_scan_rejects_on_any_mix(text: str
     from checker.rules import load_rules
 
     _same_rejections(text, load_rules())
+
+
+def _figures_both_ways(text: str, rules, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The figures found with non-claims read around the matched figures only are those
+    found with non-claims read over the whole text."""
+    from checker import quantities
+
+    def fresh() -> list[tuple[int, int, float, str]]:
+        quantities._matches.cache_clear()
+        quantities._nonclaims.cache_clear()
+        return [(q.start, q.end, q.value, q.unit) for q in quantities.find_quantities(text, rules)]
+
+    windowed = fresh()
+    with monkeypatch.context() as m:
+        m.setattr(scan, "windows", lambda text, spots: [(0, len(text))])
+        whole = fresh()
+    fresh()
+    assert windowed == whole, text[:200]
+
+
+def test_figures_as_with_a_whole_text_nonclaim_scan(rules, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """On every fixture article."""
+    for text in TEXTS:
+        _figures_both_ways(text, rules, monkeypatch)
