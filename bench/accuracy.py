@@ -941,6 +941,15 @@ def run_quantulum3_suite(tools: list[Any], verbose: list[str]) -> dict[str, dict
             tally.add(tc)
         tally.seconds = tool.seconds - t0
         out.setdefault("spellout", {})[tool.name] = tally
+    # the suite as one: every in-scope case of the three files pooled (values only, as the
+    # spelled-out file has no units or spans)
+    for tool in tools:
+        pooled = Tally(spans=False)
+        for cat in ("quantities", "ambiguity", "spellout"):
+            pooled.add(out[cat][tool.name])
+        pooled.errors = []
+        pooled.unit_gold = pooled.int_gold = pooled.int_pred = pooled.int_tp = 0  # values only
+        out.setdefault("all in scope", {})[tool.name] = pooled
     # robustness: must not raise
     for text in json.loads((base / "tests/errors.json").read_text(encoding="utf-8")):
         tools[0](text)
