@@ -136,6 +136,7 @@ class Rules:
     counter_prefixes: tuple[str, ...]
     verb_counted: dict[str, str]
     money_words: dict[str, str]
+    spending_heads: dict[str, str]
     places: dict[str, tuple[str, str]]  # surface -> (key, kind)
     phrase_stoppers: frozenset[str]
     counted_modifiers: frozenset[str]
@@ -466,13 +467,13 @@ def _load(dirs: tuple[Path, ...]) -> Rules:
                  "scope_prepositions", "whose_prepositions",
                  "generic_counted", "verb_counted", "money_words", "time_pattern", "counter_prefixes",
                  "forecast_markers", "revenue_verbs", "day_pattern"}
-    _check_keys("subjects.toml", subj, subj_keys, subj_keys)
+    _check_keys("subjects.toml", subj, subj_keys | {"spending_heads"}, subj_keys)
     for key in ("time_pattern", "day_pattern"):
         if not isinstance(subj[key], str):
             raise RulesError(f"subjects.toml {key}: expected a regex string")
-    for table in ("verb_counted", "money_words"):
-        if not isinstance(subj[table], dict) or not all(isinstance(v, str)
-                                                        for v in subj[table].values()):
+    for table in ("verb_counted", "money_words", "spending_heads"):
+        if not isinstance(subj.get(table, {}), dict) or not all(
+                isinstance(v, str) for v in subj.get(table, {}).values()):
             raise RulesError(f"subjects.toml [{table}]: expected a table of strings")
 
     for k, v in _table("subjects.toml [reference_defaults]",
@@ -566,6 +567,7 @@ def _load(dirs: tuple[Path, ...]) -> Rules:
         counter_prefixes=_str_list("subjects.toml counter_prefixes", subj["counter_prefixes"]),
         verb_counted={k.lower(): v for k, v in subj["verb_counted"].items()},
         money_words={k.lower(): v for k, v in subj["money_words"].items()},
+        spending_heads={k.lower(): v for k, v in subj.get("spending_heads", {}).items()},
         places=places,
         phrase_stoppers=lower_set("words.toml phrase_stoppers", words["phrase_stoppers"]),
         counted_modifiers=lower_set("words.toml counted_modifiers", words["counted_modifiers"]),

@@ -204,6 +204,7 @@ def find_subject(q: Quantity, sentence: Sentence, context: str, rules: Rules,
             tally = by_verb
     if uclass == "money":
         counted = _money_word(text, qs, after, rules) or counted
+        counted = rules.spending_heads.get(counted, counted)  # "on buses": transport
     if uclass in ("percent", "percentage point"):
         of = _NOUN_OF.search(text, max(0, qs - 120), qs)
         if of:
