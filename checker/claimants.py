@@ -94,8 +94,12 @@ def _subject_before(text: str, verb_at: int, rules: Rules) -> str:
         kept.append(t.text)
         if len(kept) > 14:
             break
-    kept.reverse()
-    return _clean(" ".join(kept).replace(" ,", ","), rules)
+    if not kept:
+        return ""
+    # the words as written, spaces and all ("The farmers' union", "AT&T"): kept runs back
+    # without a gap from the verb
+    first, last = toks[len(toks) - len(kept)], toks[-1]
+    return _clean(" ".join(text[first.start:last.end].split()), rules)
 
 
 def _name_after(text: str, at: int, rules: Rules) -> str:
