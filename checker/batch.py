@@ -26,15 +26,17 @@ from typing import TypeVar
 from . import store
 from .compare import compare_claims
 from .documents import TRUNCATED, InputError, read_file, walk_inputs
-from .engine import EngineError, default_jobs, run_engine
+from .engine import EngineError, default_jobs, map_local, run_engine
 from .html_report import SubjectView, render_html
 from .model import Claim, Conflict, Document, Skipped
 from .reports import (
+    CLAIM_COLUMNS,
+    CONFLICT_COLUMNS,
     _mode_for,
-    claims_table,
-    conflicts_table,
-    csv_text,
-    render_markdown,
+    claim_rows,
+    conflict_rows,
+    csv_rows,
+    markdown_report,
     write_atomic,
 )
 from .rules import DEFAULT_RULES_DIR, Rules, RulesError, load_rules
@@ -43,6 +45,7 @@ from .stories import StoryIndex, StoryProfile
 EXIT_OK, EXIT_SKIPPED, EXIT_USAGE = 0, 1, 2
 WRITE_DOCS = 256  # documents per store transaction
 GROUPS_PER_TX = 500  # (story, subject) groups per conflict transaction
+PARALLEL_GROUPS = 2000  # from this many dirty groups on, worker processes compare them
 ROWS_PER_CSV_CHUNK = 5000
 REPORT_STORIES = 100  # report.md details the stories with most conflicts; the CSVs hold all
 # The extractor's own code: when it changes, stored claims are stale like after a rules change.
@@ -267,7 +270,7 @@ def run_batch(inputs: Sequence[str], db: sqlite3.Connection, *, rules_dir: str |
         store.delete_documents(db, gone)
         n["n_pruned"] = len(gone)
     n["n_new_conflicts"], n["n_resolved"] = recompute_conflicts(
-        db, run_id, store.dirty_groups(db), rules)
+        db, run_id, store.dirty_groups(db), rules, jobs, rules_dir)
     store.refresh_status(db, run_id)
     n["n_skipped"] = len(res.skipped)
     store.finish_run(db, run_id, n)
@@ -276,18 +279,64 @@ def run_batch(inputs: Sequence[str], db: sqlite3.Connection, *, rules_dir: str |
 
 
 def recompute_conflicts(db: sqlite3.Connection, run_id: int,
-                        groups: Sequence[tuple[str, str]], rules: Rules) -> tuple[int, int]:
-    """Compare the claims of each (story, subject) group again; return (new, resolved)."""
+                        groups: Sequence[tuple[str, str]], rules: Rules, jobs: int = 1,
+                        rules_dir: str | None = None) -> tuple[int, int]:
+    """Compare the claims of each (story, subject) group again; return (new, resolved).
+
+    Many groups (a cold run) are compared by ``jobs`` local processes, which read their claims
+    from the store themselves, while this one writes the results: the same results, in the same
+    order, as comparing them here.
+    """
+    chunks = [list(groups[i:i + GROUPS_PER_TX]) for i in range(0, len(groups), GROUPS_PER_TX)]
+    path = _store_path(db)
+    if jobs > 1 and len(groups) >= PARALLEL_GROUPS and path:
+        done = map_local(compare_stored_groups, [(path, c) for c in chunks], rules, rules_dir,
+                         min(jobs, len(chunks)))
+    else:
+        done = (compare_groups(db, c, rules) for c in chunks)
     new = resolved = 0
-    for i in range(0, len(groups), GROUPS_PER_TX):
-        out = []
-        for story, subject in groups[i:i + GROUPS_PER_TX]:
-            members = sorted(store.group_claims(db, story, subject),
-                             key=lambda c: (c.doc_id, c.start, c.end, c.claim_id))
-            out.append((story, subject, compare_claims(members, rules)))
+    for out in done:
         a, b = store.replace_group_conflicts(db, run_id, out)
         new, resolved = new + a, resolved + b
     return new, resolved
+
+
+def _store_path(db: sqlite3.Connection) -> str:
+    """The file of the store's main database ('' for one in memory)."""
+    for _, name, file in db.execute("PRAGMA database_list"):
+        if name == "main":
+            return str(file or "")
+    return ""
+
+
+def compare_groups(db: sqlite3.Connection, groups: Sequence[tuple[str, str]],
+                   rules: Rules) -> list[store.GroupConflicts]:
+    """The conflicts of each (story, subject) group of stored claims, with their pair
+    identities, in the order of ``groups``."""
+    claims = store.claims_of_groups(db, groups)
+    out = []
+    for story, subject in groups:
+        members = sorted(claims.get((story, subject), []), key=_claim_order)
+        conflicts = compare_claims(members, rules)
+        out.append((story, subject, conflicts, store.pair_identities(members, conflicts)))
+    return out
+
+
+def compare_stored_groups(job: tuple[str, list[tuple[str, str]]],
+                          rules: Rules) -> list[store.GroupConflicts]:
+    """``compare_groups`` in a worker process: ``job`` is the store's file and the groups.
+    Only reads the store (its claims do not change while conflicts are recomputed)."""
+    path, groups = job
+    db = sqlite3.connect(path, timeout=30)
+    try:
+        return compare_groups(db, groups, rules)
+    finally:
+        db.close()
+
+
+def _claim_order(c: Claim) -> tuple[str, int, int, str]:
+    """The order claims are compared and shown in: document, offsets, id."""
+    return c.doc_id, c.start, c.end, c.claim_id
 
 
 class _AtomicText:
@@ -351,18 +400,18 @@ def write_store_reports(db: sqlite3.Connection, out: Path, since_run: int | None
                                           ROWS_PER_CSV_CHUNK)):
             mine = list({id(c): c for cl in chunk for c in by_claim.get(cl.claim_id, [])}
                         .values())
-            fh.write(csv_text(claims_table(chunk, mine), header=i == 0))
+            fh.write(csv_rows(CLAIM_COLUMNS, claim_rows(chunk, mine), header=i == 0))
             n_claims += len(chunk)
             for cl in chunk:
                 if cl.claim_id in by_claim:
                     flagged[cl.story].append(cl.claim_id)
         if n_claims == 0:
-            fh.write(csv_text(claims_table([], [])))
+            fh.write(csv_rows(CLAIM_COLUMNS, []))
     with _AtomicText(out / "conflicts.csv") as fh:
         for i, pairs in enumerate(_chunks(conflicts, ROWS_PER_CSV_CHUNK)):
-            fh.write(csv_text(conflicts_table(pairs), header=i == 0))
+            fh.write(csv_rows(CONFLICT_COLUMNS, conflict_rows(pairs), header=i == 0))
         if not conflicts:
-            fh.write(csv_text(conflicts_table([])))
+            fh.write(csv_rows(CONFLICT_COLUMNS, []))
     story_of = {cid: s for s, ids in flagged.items() for cid in ids}
     n_conf = sum(c.kind == "conflict" for c in conflicts)
     summary = (f"{n_claims} claims, {n_conf} conflicts, {len(conflicts) - n_conf} scope "
@@ -379,12 +428,11 @@ def write_store_reports(db: sqlite3.Connection, out: Path, since_run: int | None
         lines += [more, ""]
     parts: list[tuple[str, list[SubjectView]]] = []
     for s in order[:REPORT_STORIES]:
-        fdf = conflicts_table(story_conf[s])
-        fdf["status"] = [status.get((c.claim_a, c.claim_b, c.kind), "")
-                         for c in story_conf[s]]
-        md = render_markdown(claims_table(store.claims_by_ids(db, flagged[s]), story_conf[s]),
-                             fdf, 0)
-        body = md.split("\n", 4)[-1]  # drop render_markdown's title and summary line
+        md = markdown_report(claim_rows(store.claims_by_ids(db, flagged[s]), story_conf[s]),
+                             conflict_rows(story_conf[s]), 0, statuses=[
+                                 status.get((c.claim_a, c.claim_b, c.kind), "")
+                                 for c in story_conf[s]])
+        body = md.split("\n", 4)[-1]  # drop markdown_report's title and summary line
         lines += [f"## Story {s}", "", ("\n" + body).replace("\n## ", "\n### ").lstrip("\n")]
         parts.append((f"Story {s}", _story_views(db, s, story_conf[s], status)))
     write_atomic(out / "report.md", "\n".join(lines).rstrip() + "\n")
@@ -403,8 +451,7 @@ def _story_views(db: sqlite3.Connection, story: str, conflicts: Sequence[Conflic
         by_subject[c.subject].append(c)
     views = []
     for subject, pairs in by_subject.items():
-        claims = sorted(store.group_claims(db, story, subject),
-                        key=lambda c: (c.doc_id, c.start, c.end, c.claim_id))
+        claims = sorted(store.group_claims(db, story, subject), key=_claim_order)
         views.append(SubjectView(subject, claims, pairs, status))
     views.sort(key=lambda v: (-v.n_conflicts, -v.n_scope, v.label))
     return views

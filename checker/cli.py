@@ -14,7 +14,6 @@ from pathlib import Path
 
 from .batch import add_batch_commands, run_batch_command, run_report_command
 from .documents import InputError
-from .evaluate import GoldError, format_score, score
 from .model import Skipped
 from .pipeline import RunResult, run_pipeline
 from .reports import summary, write_reports
@@ -149,6 +148,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(summary(cdf, fdf, len(result.documents), result.skipped, out))
         return status
+    from .evaluate import GoldError, format_score, score  # here: it needs pandas, batch does not
+
     try:
         s = score(result.claims, result.conflicts, result.documents, Path(args.gold),
                   load_rules(args.rules))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -53,13 +53,38 @@ def _words(sentence: str) -> list[str]:
     return sentence.lower().split()
 
 
+@lru_cache(maxsize=4096)
+def _word_counts(sentence: str) -> Counter[str]:
+    """How often each of a sentence's lower-case words occurs."""
+    return Counter(_words(sentence))
+
+
+def _share_bound(a: str, b: str) -> float:
+    """An upper bound of ``sentence_similarity``: the share of words the two sentences have in
+    common, counted with repeats (difflib's ``quick_ratio``, without building a matcher)."""
+    wa, wb = _words(a), _words(b)
+    length = len(wa) + len(wb)
+    if not length:
+        return 1.0
+    ca, cb = _word_counts(a), _word_counts(b)
+    if len(cb) < len(ca):
+        ca, cb = cb, ca
+    matches = sum(min(n, cb[w]) for w, n in ca.items() if w in cb)
+    return 2.0 * matches / length
+
+
+@lru_cache(maxsize=8192)
 def sentence_similarity(a: str, b: str, floor: float = 0.0) -> float:
     """How alike two sentences are, 0 to 1, word by word; 0 when they cannot reach
-    ``floor`` (cheap upper bounds rule most pairs out before the full comparison)."""
-    m = difflib.SequenceMatcher(None, _words(a), _words(b), autojunk=False)
-    if floor and (m.real_quick_ratio() < floor or m.quick_ratio() < floor):
-        return 0.0
-    return m.ratio()
+    ``floor`` (cheap upper bounds rule most pairs out before the full comparison). Cached:
+    two sentences with several figures each are compared once per pair of figures."""
+    if floor:
+        la, lb = len(_words(a)), len(_words(b))
+        if la + lb and 2.0 * min(la, lb) / (la + lb) < floor:  # difflib's real_quick_ratio
+            return 0.0
+        if _share_bound(a, b) < floor:
+            return 0.0
+    return difflib.SequenceMatcher(None, _words(a), _words(b), autojunk=False).ratio()
 
 
 def _fmt(x: float) -> str:
@@ -194,10 +219,15 @@ def compare_claims(claims: Iterable[Claim], rules: Rules) -> list[Conflict]:
     for (_, subject), members in sorted(groups.items()):
         members.sort(key=lambda c: (c.doc_id, c.start))
         scopes = _scope_parts(members)
+        spans = [effective_interval(c) for c in members]
         for i, a in enumerate(members):
-            for b in members[i + 1:]:
+            al, ah = spans[i]
+            for j in range(i + 1, len(members)):
+                b = members[j]
                 if a.doc_id == b.doc_id and a.start < b.end and b.start < a.end:
                     continue
+                if a.unit == b.unit and not (ah < spans[j][0] or spans[j][1] < al):
+                    continue  # same unit, overlapping intervals: compare_pair flags nothing
                 flagged = compare_pair(a, b, scopes, rules)
                 if flagged is None:
                     continue

@@ -61,16 +61,21 @@ _BINARY_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f]")
 _NOT_PLAIN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # what ftfy changes besides mojibake: C1 controls, full-width forms, ligatures, surrogates,
 # odd line breaks and terminal escapes
-# mojibake always holds a Latin-1/Latin Extended lead character followed by a symbol or
-# letter from the upper ranges ("Ã©", "â€™", "Ð¾", "ā€¦"): text without such a pair is not
-# checked further (ftfy's own test costs about 0.2 s per MB)
-_MOJIBAKE_HINT = re.compile("[\u00c0-\u00ff\u0100-\u017f][\u0080-\u02ff\u2000-\u20ff]")
+# Every pattern of ftfy's mojibake test (ftfy.badness) holds two non-ASCII characters in a row
+# ("Ã©", "â€™", "¬ß", "Ð¾") or one of Ã, Â, Œ, œ (its C1 controls are _FTFY_WORK's): text
+# with neither is not checked further (ftfy's own test costs about 0.2 s per MB). Two
+# searches, not one alternation, which the re module runs several times slower.
+_MOJIBAKE_HINT = re.compile("[^\x00-\x7f][^\x00-\x7f]")
+_MOJIBAKE_LEAD = re.compile("[ÃÂŒœ]")
 _FTFY_WORK = re.compile(
     "[\x80-\x9f\u2028\u2029\u0085\ufffd\ud800-\udfff\u3000\x1b\ufeff"
     + "".join(re.escape(chr(c)) for c in sorted(chardata.CONTROL_CHARS))
     + "".join(re.escape(chr(c)) for c in sorted(chardata.WIDTH_MAP))
     + "".join(re.escape(chr(c) if isinstance(c, int) else str(c)) for c in chardata.LIGATURES)
     + "]")
+# any character that takes text off the fast path of _repair: _NOT_PLAIN's, _FTFY_WORK's or
+# _MOJIBAKE_LEAD's, in one search
+_SUSPECT = re.compile(_FTFY_WORK.pattern[:-1] + "\x00-\x08\x0b\x0c\x0e-\x1f\x7fÃÂŒœ]")
 _FRONT_MATTER = re.compile(r"---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
 _META_LINE = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*)")
 _DATES = {"extensive_search": False, "original_date": True}  # metadata only, no guessing from text
@@ -140,11 +145,15 @@ def _repair(text: str) -> str:
     """Repair mojibake and line endings. Text that ftfy would leave alone (plain ASCII, or
     text with no mojibake, control, full-width or ligature characters) takes a fast path
     that gives the same result; ftfy's full pass costs about 1 s per MB."""
-    if _NOT_PLAIN.search(text):
-        return ftfy.fix_text(text, _REPAIR)
-    if text.isascii():
+    if text.isascii() and not _NOT_PLAIN.search(text):
         return text.replace("\r\n", "\n").replace("\r", "\n")
-    if _FTFY_WORK.search(text) or (_MOJIBAKE_HINT.search(text) and badness.is_bad(text)):
+    if _SUSPECT.search(text) is None:  # most other text: two searches instead of four
+        if _MOJIBAKE_HINT.search(text) and badness.is_bad(text):
+            return ftfy.fix_text(text, _REPAIR)
+        return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    # a control character, other work for ftfy or a mojibake lead: the full checks
+    if _NOT_PLAIN.search(text) or _FTFY_WORK.search(text) or (
+            (_MOJIBAKE_HINT.search(text) or _MOJIBAKE_LEAD.search(text)) and badness.is_bad(text)):
         return ftfy.fix_text(text, _REPAIR)
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
 

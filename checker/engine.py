@@ -12,17 +12,20 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 
-from .claims import extract_claims
 from .model import Claim, Document
 from .rules import Rules, load_rules
 from .stories import doc_terms
 
-CHUNK_DOCS = 32
+CHUNK_DOCS = 64  # documents per task: fewer, larger messages cost the main process less
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+Found = tuple[dict[str, float], list[Claim]]  # a document's story terms and claims
 Result = tuple[Document, dict[str, float], list[Claim]]
 
 
@@ -30,9 +33,17 @@ class EngineError(Exception):
     """The engine cannot start (dask missing, scheduler unreachable)."""
 
 
+def chunk_results(docs: list[Document], rules: Rules) -> list[Found]:
+    """Story terms and claims of each document of a chunk, in order (what a worker sends back:
+    the caller has the documents already)."""
+    from .claims import extract_claims  # here: a main process with workers never extracts
+
+    return [(doc_terms(d, rules), extract_claims(d, rules)) for d in docs]
+
+
 def process_chunk(docs: list[Document], rules: Rules) -> list[Result]:
     """Claims and story terms of each document of a chunk, in order."""
-    return [(d, doc_terms(d, rules), extract_claims(d, rules)) for d in docs]
+    return [(d, *found) for d, found in zip(docs, chunk_results(docs, rules))]
 
 
 def chunked(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
@@ -43,27 +54,60 @@ def chunked(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
 
 
 def _ordered_window(chunks: Iterable[list[Document]], submit: Callable[[list[Document]], Any],
-                    result: Callable[[Any], list[Result]], window: int) -> Iterator[Result]:
-    """Submit chunks, keeping at most ``window`` in flight; yield results in input order."""
-    pending: deque[Any] = deque()
+                    result: Callable[[Any], list[Found]], window: int) -> Iterator[Result]:
+    """Submit chunks, keeping at most ``window`` in flight; yield results in input order,
+    each with its document (kept here, not sent back)."""
+    pending: deque[tuple[list[Document], Any]] = deque()
     for chunk in chunks:
-        pending.append(submit(chunk))
+        pending.append((chunk, submit(chunk)))
         if len(pending) >= window:
-            yield from result(pending.popleft())
+            docs, job = pending.popleft()
+            yield from ((d, *found) for d, found in zip(docs, result(job)))
     while pending:
-        yield from result(pending.popleft())
+        docs, job = pending.popleft()
+        yield from ((d, *found) for d, found in zip(docs, result(job)))
 
 
 # One Rules per worker process, loaded by the pool initializer.
 _WORKER_RULES: list[Rules] = []
 
 
-def _init_worker(rules_dir: str | None) -> None:
+def _init_worker(rules_dir: str | None, warm_up: bool = True) -> None:
+    """Load the rules; with ``warm_up``, extract from a line of text so that the extractor's
+    patterns are compiled now, while the main process is still reading the inputs."""
     _WORKER_RULES[:] = [load_rules(rules_dir)]
+    if warm_up:
+        from .claims import extract_claims
+
+        extract_claims(Document("warm-up", "About 1,000 people marched, police said."),
+                       _WORKER_RULES[0])
 
 
-def _work(docs: list[Document]) -> list[Result]:
-    return process_chunk(docs, _WORKER_RULES[0])
+def _work(docs: list[Document]) -> list[Found]:
+    return chunk_results(docs, _WORKER_RULES[0])
+
+
+def _apply(fn: Callable[[Any, Rules], Any], item: Any) -> Any:
+    return fn(item, _WORKER_RULES[0])
+
+
+def map_local(fn: Callable[[_T, Rules], _R], items: Iterable[_T], rules: Rules,
+              rules_dir: str | None, jobs: int) -> Iterator[_R]:
+    """``fn(item, rules)`` for each item, in order: in ``jobs`` local processes (each with the
+    rules of ``rules_dir``, and at most two items each in flight), or here with ``rules`` when
+    ``jobs`` is 1. ``fn`` must be a module-level function, so that workers can import it."""
+    if jobs <= 1:
+        yield from (fn(item, rules) for item in items)
+        return
+    ctx = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(rules_dir, False)) as pool:
+        pending: deque[Any] = deque()
+        for item in items:
+            pending.append(pool.apply_async(_apply, (fn, item)))
+            if len(pending) >= 2 * jobs:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
 
 def default_jobs() -> int:
@@ -75,17 +119,26 @@ def default_jobs() -> int:
 
 
 INLINE_DOCS = 256  # up to this many documents are processed in this process, without workers
+# ... unless finding them takes longer than this (a re-run reading whole changed files): then
+# workers start at once and get ready (their rules, compiled patterns) while the rest is read
+INLINE_SECONDS = 0.1
 
 
 def run_local(docs: Iterable[Document], rules_dir: str | None, jobs: int,
-              chunk: int = CHUNK_DOCS, inline_docs: int = INLINE_DOCS) -> Iterator[Result]:
+              chunk: int = CHUNK_DOCS, inline_docs: int = INLINE_DOCS,
+              inline_seconds: float = INLINE_SECONDS) -> Iterator[Result]:
     """Results of every document, in order, from ``jobs`` processes (1: in this process)."""
     it = iter(docs)
-    head = list(itertools.islice(it, inline_docs + 1))
-    if not head:  # nothing to do: start no worker
-        return
-    if len(head) <= inline_docs:
-        jobs = 1  # a small incremental run: starting workers would cost more than the work
+    head: list[Document] = []
+    started = time.monotonic()
+    for doc in it:
+        head.append(doc)
+        if len(head) > inline_docs or time.monotonic() - started > inline_seconds:
+            break
+    else:  # the whole input, and few documents: starting workers would cost more than the work
+        if not head:  # nothing to do: start no worker
+            return
+        jobs = 1
     docs = itertools.chain(head, it)
     if jobs <= 1:
         rules = load_rules(rules_dir)
@@ -125,7 +178,7 @@ def run_dask(docs: Iterable[Document], rules_dir: str | None, jobs: int,
         [rules_future] = client.scatter([rules], broadcast=True)
         yield from _ordered_window(
             chunked(docs, chunk),
-            lambda c: client.submit(process_chunk, c, rules_future, pure=False),
+            lambda c: client.submit(chunk_results, c, rules_future, pure=False),
             lambda f: f.result(), window=4 * n_workers)
     finally:
         client.close()

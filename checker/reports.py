@@ -20,16 +20,19 @@ anything. The terminal summary drops control characters (escape sequences).
 """
 from __future__ import annotations
 
+import csv
+import io
 import math
 import os
 import re
 import stat
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # imported where a table is built: batch and review need no pandas
+    import pandas as pd
 
 from .model import Claim, Conflict, Skipped
 
@@ -91,8 +94,8 @@ def _num(x: float) -> str:
     return f"{x:.6g}"
 
 
-def claims_table(claims: Sequence[Claim], conflicts: Sequence[Conflict]) -> pd.DataFrame:
-    """One row per claim, with its flag and the claims it conflicts with."""
+def claim_rows(claims: Sequence[Claim], conflicts: Sequence[Conflict]) -> list[list[Any]]:
+    """The rows of ``claims_table``, values in ``CLAIM_COLUMNS`` order."""
     flags: dict[str, str] = {}
     partners: dict[str, list[str]] = {}
     for c in conflicts:
@@ -102,25 +105,59 @@ def claims_table(claims: Sequence[Claim], conflicts: Sequence[Conflict]) -> pd.D
                 partners.setdefault(mine, []).append(other)
             elif flags.get(mine) != "conflict":
                 flags[mine] = "scope"
-    rows = [{
-        "claim_id": c.claim_id, "doc_id": c.doc_id, "source": c.source, "published": c.published,
-        "start": c.start, "end": c.end, "surface": c.surface, "value": _num(c.value),
-        "low": _num(c.low), "high": _num(c.high), "qualifier": c.qualifier, "unit": c.unit,
-        "counted": c.counted, "subject": c.subject, "scope": c.scope, "claimant": c.claimant,
-        "flag": flags.get(c.claim_id, "ok"),
-        "conflicts_with": ";".join(sorted(set(partners.get(c.claim_id, [])))),
-        "sentence": c.sentence,
-    } for c in claims]
-    return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
+    return [[c.claim_id, c.doc_id, c.source, c.published, c.start, c.end, c.surface,
+             _num(c.value), _num(c.low), _num(c.high), c.qualifier, c.unit, c.counted, c.subject,
+             c.scope, c.claimant, flags.get(c.claim_id, "ok"),
+             ";".join(sorted(set(partners.get(c.claim_id, [])))), c.sentence] for c in claims]
+
+
+def claims_table(claims: Sequence[Claim], conflicts: Sequence[Conflict]) -> pd.DataFrame:
+    """One row per claim, with its flag and the claims it conflicts with."""
+    import pandas as pd
+
+    return pd.DataFrame(claim_rows(claims, conflicts), columns=CLAIM_COLUMNS)
+
+
+def _ratio_text(r: float) -> str:
+    return "inf" if math.isinf(r) else f"{r:.3g}"
+
+
+def conflict_rows(conflicts: Sequence[Conflict]) -> list[list[Any]]:
+    """The rows of ``conflicts_table``, values in ``CONFLICT_COLUMNS`` order."""
+    return [[c.subject, c.kind, c.claim_a, c.claim_b, c.source_a, c.source_b, c.claimant_a,
+             c.claimant_b, c.figure_a, c.figure_b, _ratio_text(c.ratio), c.reason]
+            for c in conflicts]
 
 
 def conflicts_table(conflicts: Sequence[Conflict]) -> pd.DataFrame:
     """One row per flagged pair, conflicts before scope differences."""
+    import pandas as pd
+
     rows = [{k: getattr(c, k) for k in CONFLICT_COLUMNS} for c in conflicts]
     df = pd.DataFrame(rows, columns=CONFLICT_COLUMNS)
     if len(df):
-        df["ratio"] = df["ratio"].map(lambda r: "inf" if math.isinf(r) else f"{r:.3g}")
+        df["ratio"] = df["ratio"].map(_ratio_text)
     return df
+
+
+def csv_rows(columns: Sequence[str], rows: Iterable[Sequence[Any]], header: bool = True) -> str:
+    """The CSV text of report rows (values in ``columns`` order), written as ``csv_text``
+    writes the same table (the same bytes), without building a DataFrame."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    if header:
+        writer.writerow(columns)
+    safe = [i for i, col in enumerate(columns) if col not in RAW_COLUMNS]
+    for row in rows:
+        out = list(row)
+        for i in safe:
+            v = out[i]
+            if type(v) is not str:
+                out[i] = neutralise(v)
+            elif v.startswith(_FORMULA_START):
+                out[i] = "'" + v
+        writer.writerow(out)
+    return buf.getvalue()
 
 
 def write_atomic(path: Path, data: str) -> None:
@@ -218,35 +255,56 @@ def subject_label(subject: str) -> str:
     return label
 
 
-def _rows(df: pd.DataFrame, *columns: str) -> Iterator[tuple[Any, ...]]:
+def _table_rows(df: pd.DataFrame, columns: Sequence[str]) -> list[tuple[Any, ...]]:
     """The values of ``columns`` row by row (``itertuples`` builds a class on every call)."""
-    return zip(*(df[c].tolist() for c in columns))
+    return list(zip(*(df[c].tolist() for c in columns))) if len(df) else []
 
 
 def render_markdown(claims_df: pd.DataFrame, conflicts_df: pd.DataFrame, n_docs: int,
                     skipped: Sequence[Skipped] = ()) -> str:
     """report.md: a summary line, then a section per subject, conflicts first."""
-    n_conf = int((conflicts_df["kind"] == "conflict").sum()) if len(conflicts_df) else 0
-    n_scope = int((conflicts_df["kind"] == "scope").sum()) if len(conflicts_df) else 0
-    subjects = claims_df[claims_df["counted"] != ""]["subject"].unique() if len(claims_df) else []
+    statuses = conflicts_df["status"].tolist() if "status" in conflicts_df else None
+    return markdown_report(_table_rows(claims_df, CLAIM_COLUMNS),
+                           _table_rows(conflicts_df, CONFLICT_COLUMNS), n_docs, skipped, statuses)
+
+
+_CLAIM_AT = {c: i for i, c in enumerate(CLAIM_COLUMNS)}
+_CONFLICT_AT = {c: i for i, c in enumerate(CONFLICT_COLUMNS)}
+
+
+def markdown_report(claims: Sequence[Sequence[Any]], conflicts: Sequence[Sequence[Any]],
+                    n_docs: int, skipped: Sequence[Skipped] = (),
+                    statuses: Sequence[str] | None = None) -> str:
+    """``render_markdown`` from the rows of ``claim_rows`` and ``conflict_rows`` (no
+    DataFrame), with each pair's review status when ``statuses`` is given."""
+    subject, counted, flag = (_CLAIM_AT[c] for c in ("subject", "counted", "flag"))
+    kind, conf_subject = _CONFLICT_AT["kind"], _CONFLICT_AT["subject"]
+    n_conf = sum(r[kind] == "conflict" for r in conflicts)
+    n_scope = sum(r[kind] == "scope" for r in conflicts)
+    subjects = list(dict.fromkeys(r[subject] for r in claims if r[counted] != ""))
     lines = ["# numcheck report", "",
-             f"{n_docs} articles, {len(claims_df)} claims, {len(subjects)} subjects, "
+             f"{n_docs} articles, {len(claims)} claims, {len(subjects)} subjects, "
              f"{_n(n_conf, 'conflict')}, {_n(n_scope, 'scope difference')}.", ""]
     if skipped:
         lines += [f"{len(skipped)} inputs skipped: " +
                   "; ".join(f"{_md(s.path)} ({_md(s.reason)})" for s in skipped[:20]), ""]
-    # one grouping pass, not one scan of the tables per subject
-    by_subject = dict(iter(claims_df.groupby("subject", sort=False))) if len(claims_df) else {}
-    conf_by_subject = dict(iter(conflicts_df.groupby("subject", sort=False))) \
-        if len(conflicts_df) else {}
-    no_conf = conflicts_df.iloc[0:0]
+    by_subject: dict[Any, list[Sequence[Any]]] = {}
+    for r in claims:
+        by_subject.setdefault(r[subject], []).append(r)
+    conf_by_subject: dict[Any, list[tuple[Sequence[Any], str]]] = {}
+    for r, status in zip(conflicts, statuses if statuses is not None else [""] * len(conflicts)):
+        conf_by_subject.setdefault(r[conf_subject], []).append((r, status))
     order = []
     for subj in subjects:
-        sub_conf = conf_by_subject.get(subj, no_conf)
-        k = int((sub_conf["kind"] == "conflict").sum()) if len(sub_conf) else 0
-        s = int((sub_conf["kind"] == "scope").sum()) if len(sub_conf) else 0
+        sub_conf = conf_by_subject.get(subj, [])
+        k = sum(r[kind] == "conflict" for r, _ in sub_conf)
+        s = sum(r[kind] == "scope" for r, _ in sub_conf)
         order.append((-k, -s, subject_label(subj), subj, sub_conf))
     order.sort(key=lambda t: (t[0], t[1], t[2]))
+    shown = [_CLAIM_AT[c] for c in ("surface", "low", "high", "qualifier", "scope", "source",
+                                    "claimant", "flag")]
+    quoted = [_CLAIM_AT[c] for c in ("claim_id", "source", "sentence")]
+    paired = [_CONFLICT_AT[c] for c in ("kind", "figure_a", "figure_b", "reason")]
     for negk, negs, label, subj, sub_conf in order:
         rows = by_subject[subj]
         lines += [f"## {_md(label)}", "",
@@ -254,22 +312,19 @@ def render_markdown(claims_df: pd.DataFrame, conflicts_df: pd.DataFrame, n_docs:
                   f"{_n(len(rows), 'claim')}.", "",
                   "| figure | low | high | qualifier | scope | source | claimant | flag |",
                   "|---|---|---|---|---|---|---|---|"]
-        for row in _rows(rows, "surface", "low", "high", "qualifier", "scope", "source",
-                         "claimant", "flag"):
-            lines.append("| " + " | ".join(_md(v) for v in row) + " |")
-        flagged = rows[rows["flag"] != "ok"]
-        if len(flagged):
+        for row in rows:
+            lines.append("| " + " | ".join(_md(row[i]) for i in shown) + " |")
+        flagged = [row for row in rows if row[flag] != "ok"]
+        if flagged:
             lines += ["", "Quotes:", ""]
-            for claim_id, source, sentence in _rows(flagged, "claim_id", "source", "sentence"):
+            for claim_id, source, sentence in ([row[i] for i in quoted] for row in flagged):
                 lines.append(f"- `{_md(claim_id)}` {_md(source)}: “{_md(sentence)}”")
-        if len(sub_conf):
+        if sub_conf:
             lines += ["", "Flagged pairs:", ""]
-            # a review status, when the table has one (reports from a store)
-            statuses = sub_conf["status"] if "status" in sub_conf else [""] * len(sub_conf)
-            for (kind, fig_a, fig_b, reason), status in zip(
-                    _rows(sub_conf, "kind", "figure_a", "figure_b", "reason"), statuses):
+            for row, status in sub_conf:
+                k_, fig_a, fig_b, reason = (row[i] for i in paired)
                 status = f" ({_md(status)})" if status else ""
-                lines.append(f"- **{_md(kind)}**{status} {_md(fig_a)} vs "
+                lines.append(f"- **{_md(k_)}**{status} {_md(fig_a)} vs "
                              f"{_md(fig_b)}: {_md(reason)}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
@@ -277,6 +332,8 @@ def render_markdown(claims_df: pd.DataFrame, conflicts_df: pd.DataFrame, n_docs:
 
 def skipped_table(skipped: Sequence[Skipped]) -> pd.DataFrame:
     """One row per input that could not be read: its path (``file:LINE`` for a row) and why."""
+    import pandas as pd
+
     return pd.DataFrame([{"path": s.path, "reason": s.reason} for s in skipped],
                         columns=SKIPPED_COLUMNS)
 

@@ -15,10 +15,12 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .model import Claim, Conflict, Document
 
 SCHEMA_VERSION = 3
+CACHE_KIB = 65536  # SQLite's page cache of the store's connection, at most
 
 # Each entry migrates from version i to i + 1; a new version appends a step, never edits one.
 # A step is SQL, or a function for a step that needs Python (hashes of stored rows).
@@ -124,6 +126,7 @@ CLAIM_FIELDS = ("claim_id", "doc_id", "story", "source", "published", "start", "
 CONFLICT_FIELDS = ("kind", "claim_a", "claim_b", "source_a", "source_b", "claimant_a",
                    "claimant_b", "figure_a", "figure_b", "ratio", "reason")
 _CLAIM_COLS = ", ".join(f'"{f}"' for f in CLAIM_FIELDS)
+_CLAIM_COLS_C = ", ".join(f'c."{f}"' for f in CLAIM_FIELDS)  # the same, in a join
 
 
 class StoreError(Exception):
@@ -170,7 +173,8 @@ class PairSide:
     unit: str
 
 
-def pair_identity(a: PairSide, b: PairSide, kind: str, subject: str) -> tuple[str, str]:
+def pair_identity(a: PairSide | Claim, b: PairSide | Claim, kind: str,
+                  subject: str) -> tuple[str, str]:
     """(pair_key, figures) of a flagged pair.
 
     ``pair_key`` says where the two figures stand: the document and the sentence around each
@@ -179,16 +183,24 @@ def pair_identity(a: PairSide, b: PairSide, kind: str, subject: str) -> tuple[st
     ``figures`` is the two figures as written with their intervals: a decision holds while
     they are unchanged.
     """
-    sides = []
-    for c in (a, b):
-        s, e = c.start - c.sentence_start, c.end - c.sentence_start
-        around = c.sentence[:s] + "\x00" + c.sentence[e:] if 0 <= s <= e <= len(c.sentence) \
-            else c.sentence
-        sides.append((f"{c.doc_id}\x1f{around}", f"{c.surface}\x1f{c.low!r}\x1f{c.high!r}\x1f{c.unit}"))
-    sides.sort()
-    key = hashlib.sha1("\x1e".join([kind, subject] + [p for p, _ in sides]).encode(
+    return pair_hashes(pair_side(a), pair_side(b), kind, subject)
+
+
+def pair_side(c: PairSide | Claim) -> tuple[str, str]:
+    """(place, figure) of one claim of a flagged pair, as ``pair_identity`` hashes them."""
+    s, e = c.start - c.sentence_start, c.end - c.sentence_start
+    around = c.sentence[:s] + "\x00" + c.sentence[e:] if 0 <= s <= e <= len(c.sentence) \
+        else c.sentence
+    return f"{c.doc_id}\x1f{around}", f"{c.surface}\x1f{c.low!r}\x1f{c.high!r}\x1f{c.unit}"
+
+
+def pair_hashes(a: tuple[str, str], b: tuple[str, str], kind: str,
+                subject: str) -> tuple[str, str]:
+    """``pair_identity`` from the two sides' ``pair_side``."""
+    first, second = (a, b) if a <= b else (b, a)
+    key = hashlib.sha1("\x1e".join((kind, subject, first[0], second[0])).encode(
         "utf-8", "surrogatepass")).hexdigest()[:16]
-    figs = hashlib.sha1("\x1e".join(f for _, f in sides).encode(
+    figs = hashlib.sha1(f"{first[1]}\x1e{second[1]}".encode(
         "utf-8", "surrogatepass")).hexdigest()[:16]
     return key, figs
 
@@ -207,6 +219,9 @@ def open_store(path: str | Path) -> sqlite3.Connection:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA foreign_keys=OFF")
+        # a batch inserts claims all over the claims' indexes, far more than SQLite's 2 MB
+        # page cache holds: a larger one spares re-reading their pages
+        db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
         row = db.execute("SELECT version FROM schema_version").fetchone()
         version = row[0] if row else 0
@@ -300,12 +315,15 @@ def _claim_row(c: Claim, run_id: int, story: str | None = None) -> tuple[object,
             run_id)
 
 
-def _claim(row: Sequence[object]) -> Claim:
-    d = dict(zip(CLAIM_FIELDS, row))
-    d["vague"] = bool(d["vague"])
-    for k in ("value", "low", "high", "slack"):
-        d[k] = float(d[k])  # type: ignore[arg-type]
-    return Claim(**d)  # type: ignore[arg-type]
+def _claim(row: Sequence[Any]) -> Claim:
+    """A Claim from a row of ``_CLAIM_COLS`` (built by position: a report or a comparison
+    reads every claim of a feed)."""
+    (cid, doc_id, story, source, published, start, end, surface, value, low, high, qualifier,
+     unit, counted, subject, scope, claimant, sentence, sentence_start, slack, vague, denied,
+     whose) = row
+    return Claim(cid, doc_id, source, published, start, end, surface, float(value), float(low),
+                 float(high), qualifier, unit, counted, subject, scope, claimant, sentence,
+                 sentence_start, float(slack), bool(vague), denied, whose, story)
 
 
 def replace_documents(db: sqlite3.Connection, run_id: int,
@@ -317,25 +335,32 @@ def replace_documents(db: sqlite3.Connection, run_id: int,
     """
     with transaction(db):
         known = _stored(db, [doc.doc_id for doc, *_ in batch])
-        for doc, given, chash, rhash, claims in batch:
+        for doc, *_ in batch:
             if doc.doc_id in known:
                 _mark_dirty(db, doc.doc_id)
                 db.execute("DELETE FROM claims WHERE doc_id = ?", (doc.doc_id,))
-            db.execute(
-                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
-                "ON CONFLICT(doc_id) DO UPDATE SET source=excluded.source, url=excluded.url, "
-                "published=excluded.published, title=excluded.title, path=excluded.path, "
-                "given_story=excluded.given_story, story=excluded.story, "
-                "content_hash=excluded.content_hash, rules_hash=excluded.rules_hash, "
-                "n_chars=excluded.n_chars, n_claims=excluded.n_claims, "
-                "changed_run=excluded.changed_run, seen_run=excluded.seen_run",
-                (doc.doc_id, doc.source, doc.url, doc.published, doc.title, doc.path,
-                 given, doc.story, chash, rhash,
-                 len(doc.text), len(claims), run_id, run_id, run_id))
-            db.executemany(f"INSERT OR REPLACE INTO claims ({_CLAIM_COLS}, run_id) "
-                           f"VALUES ({', '.join('?' * (len(CLAIM_FIELDS) + 1))})",
-                           [_claim_row(c, run_id, doc.story) for c in claims])
-            _mark_dirty(db, doc.doc_id)
+        db.executemany(_UPSERT_DOCUMENT, [
+            (doc.doc_id, doc.source, doc.url, doc.published, doc.title, doc.path, given,
+             doc.story, chash, rhash, len(doc.text), len(claims), run_id, run_id, run_id)
+            for doc, given, chash, rhash, claims in batch])
+        db.executemany(_INSERT_CLAIM, [_claim_row(c, run_id, doc.story)
+                                       for doc, *_, claims in batch for c in claims])
+        # the groups of the new claims (what _mark_dirty would find, without asking the store)
+        db.executemany("INSERT OR IGNORE INTO dirty_groups VALUES (?, ?)",
+                       sorted({(doc.story, c.subject) for doc, *_, claims in batch
+                               for c in claims}))
+
+
+_UPSERT_DOCUMENT = (
+    "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+    "ON CONFLICT(doc_id) DO UPDATE SET source=excluded.source, url=excluded.url, "
+    "published=excluded.published, title=excluded.title, path=excluded.path, "
+    "given_story=excluded.given_story, story=excluded.story, "
+    "content_hash=excluded.content_hash, rules_hash=excluded.rules_hash, "
+    "n_chars=excluded.n_chars, n_claims=excluded.n_claims, "
+    "changed_run=excluded.changed_run, seen_run=excluded.seen_run")
+_INSERT_CLAIM = (f"INSERT OR REPLACE INTO claims ({_CLAIM_COLS}, run_id) "
+                 f"VALUES ({', '.join('?' * (len(CLAIM_FIELDS) + 1))})")
 
 
 def _stored(db: sqlite3.Connection, doc_ids: list[str]) -> set[str]:
@@ -423,8 +448,67 @@ def group_claims(db: sqlite3.Connection, story: str, subject: str) -> list[Claim
         f"SELECT {_CLAIM_COLS} FROM claims WHERE story = ? AND subject = ?", (story, subject))]
 
 
+def _want_groups(db: sqlite3.Connection, groups: Iterable[tuple[str, str]]) -> None:
+    """Fill the temporary table ``wanted_groups`` with ``groups`` (a join target, so that a
+    chunk of groups is one query, not one per group)."""
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_groups "
+               "(story TEXT NOT NULL, subject TEXT NOT NULL, PRIMARY KEY (story, subject))")
+    db.execute("DELETE FROM wanted_groups")
+    db.executemany("INSERT OR IGNORE INTO wanted_groups VALUES (?, ?)", groups)
+
+
+def claims_of_groups(db: sqlite3.Connection, groups: Sequence[tuple[str, str]]
+                     ) -> dict[tuple[str, str], list[Claim]]:
+    """The stored claims of each (story, subject) group, in one query; a group without claims
+    is left out. The claims of a group come in no particular order."""
+    _want_groups(db, groups)
+    out: dict[tuple[str, str], list[Claim]] = {}
+    for r in db.execute(f"SELECT {_CLAIM_COLS_C} FROM wanted_groups g CROSS JOIN claims c "
+                        "ON c.story = g.story AND c.subject = g.subject"):
+        c = _claim(r)
+        out.setdefault((c.story, c.subject), []).append(c)
+    return out
+
+
+def _groups_with_conflicts(db: sqlite3.Connection,
+                           groups: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which of ``groups`` have stored conflicts."""
+    _want_groups(db, groups)
+    return {(r[0], r[1]) for r in db.execute(
+        "SELECT DISTINCT g.story, g.subject FROM wanted_groups g CROSS JOIN conflicts c "
+        "ON c.story = g.story AND c.subject = g.subject")}
+
+
+_CONFLICT_COLS = ", ".join(("conflict_id", "story", "subject", "seq") + CONFLICT_FIELDS
+                           + ("first_run", "pair_key", "figures"))
+_INSERT_CONFLICT = (f"INSERT OR REPLACE INTO conflicts ({_CONFLICT_COLS}) "
+                    f"VALUES ({', '.join('?' * 18)})")
+
+
+def pair_identities(claims: Sequence[Claim], conflicts: Sequence[Conflict]
+                    ) -> list[tuple[str, str]]:
+    """``pair_identity`` of each conflict among ``claims`` (one group's), in order;
+    ``("", "")`` for a pair whose claims are not all there."""
+    by_id = {c.claim_id: c for c in claims}
+    side_of: dict[str, tuple[str, str]] = {}  # a claim is in many pairs: once each
+    out = []
+    for c in conflicts:
+        if c.claim_a not in by_id or c.claim_b not in by_id:
+            out.append(("", ""))
+            continue
+        for x in (c.claim_a, c.claim_b):
+            if x not in side_of:
+                side_of[x] = pair_side(by_id[x])
+        out.append(pair_hashes(side_of[c.claim_a], side_of[c.claim_b], c.kind, c.subject))
+    return out
+
+
+# one recomputed group: story, subject, its conflicts and their pair_identities
+GroupConflicts = tuple[str, str, list[Conflict], list[tuple[str, str]]]
+
+
 def replace_group_conflicts(db: sqlite3.Connection, run_id: int,
-                            groups: Sequence[tuple[str, str, list[Conflict]]]) -> tuple[int, int]:
+                            groups: Sequence[GroupConflicts]) -> tuple[int, int]:
     """Replace the conflicts of each (story, subject) group; return (new, resolved) counts.
 
     A pair flagged before keeps the run that first flagged it, also when an edit elsewhere in
@@ -433,43 +517,46 @@ def replace_group_conflicts(db: sqlite3.Connection, run_id: int,
     ``refresh_status`` afterwards.
     """
     new = resolved = 0
-    cols = ", ".join(("conflict_id", "story", "subject", "seq") + CONFLICT_FIELDS
-                     + ("first_run", "pair_key", "figures"))
     with transaction(db):
-        for story, subject, conflicts in groups:
-            before = {r[0]: (r[1], r[2], r[3]) for r in db.execute(
-                "SELECT conflict_id, first_run, pair_key, figures FROM conflicts "
-                "WHERE story = ? AND subject = ?", (story, subject))}
+        stored = _groups_with_conflicts(db, [(g[0], g[1]) for g in groups])
+        rows: list[tuple[object, ...]] = []
+        for story, subject, conflicts, identities in groups:
+            before: dict[str, tuple[int, str, str]] = {}
+            if (story, subject) in stored:  # else there is nothing to read or delete
+                # the rows so far first: an INSERT OR REPLACE may have moved one of this group's
+                db.executemany(_INSERT_CONFLICT, rows)
+                rows.clear()
+                before = {r[0]: (r[1], r[2], r[3]) for r in db.execute(
+                    "SELECT conflict_id, first_run, pair_key, figures FROM conflicts "
+                    "WHERE story = ? AND subject = ?", (story, subject))}
+                db.execute("DELETE FROM conflicts WHERE story = ? AND subject = ?",
+                           (story, subject))
             by_place = {(k, f): first for first, k, f in before.values() if k}
-            sides = _pair_claims(db, story, subject)
-            db.execute("DELETE FROM conflicts WHERE story = ? AND subject = ?", (story, subject))
             ids, places = set(), set()
-            for seq, c in enumerate(conflicts):
+            for seq, (c, (key, figs)) in enumerate(zip(conflicts, identities)):
                 cid = conflict_id(c)
-                key = figs = ""
-                if c.claim_a in sides and c.claim_b in sides:
-                    key, figs = pair_identity(sides[c.claim_a], sides[c.claim_b], c.kind,
-                                              c.subject)
                 ids.add(cid)
                 places.add((key, figs))
                 first = before[cid][0] if cid in before else by_place.get((key, figs), run_id) \
                     if key else run_id
                 new += first == run_id
-                db.execute(f"INSERT OR REPLACE INTO conflicts ({cols}) "
-                           f"VALUES ({', '.join('?' * 18)})",
-                           (cid, story, c.subject, seq, *(getattr(c, f) for f in CONFLICT_FIELDS),
-                            first, key, figs))
+                rows.append((cid, story, c.subject, seq, c.kind, c.claim_a, c.claim_b,
+                             c.source_a, c.source_b, c.claimant_a, c.claimant_b, c.figure_a,
+                             c.figure_b, c.ratio, c.reason, first, key, figs))
             resolved += sum(cid not in ids and (k, f) not in places
                             for cid, (_, k, f) in before.items())
-            db.execute("DELETE FROM dirty_groups WHERE story = ? AND subject = ?",
-                       (story, subject))
+        db.executemany(_INSERT_CONFLICT, rows)
+        db.executemany("DELETE FROM dirty_groups WHERE story = ? AND subject = ?",
+                       [(g[0], g[1]) for g in groups])
     return new, resolved
 
 
-def _conflict(row: Sequence[object]) -> Conflict:
-    kw = dict(zip(("subject",) + CONFLICT_FIELDS, row))
-    kw["ratio"] = float(kw["ratio"])  # type: ignore[arg-type]
-    return Conflict(**kw)  # type: ignore[arg-type]
+def _conflict(row: Sequence[Any]) -> Conflict:
+    """A Conflict from a row of ``("subject",) + CONFLICT_FIELDS``."""
+    subject, kind, a, b, source_a, source_b, claimant_a, claimant_b, fig_a, fig_b, ratio, reason \
+        = row
+    return Conflict(subject, kind, a, b, source_a, source_b, claimant_a, claimant_b, fig_a, fig_b,
+                    float(ratio), reason)
 
 
 def iter_claims(db: sqlite3.Connection, since_run: int | None = None,

@@ -28,6 +28,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from .model import Document
 from .rules import Rules
@@ -45,8 +46,10 @@ MAX_TF = 3
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Z]")
 
 
+@lru_cache(maxsize=65536)
 def _day(published: str) -> int | None:
-    """The day number of an ISO date at the start of ``published``, or None."""
+    """The day number of an ISO date at the start of ``published``, or None (cached: story
+    profiles hold a few dates, asked about for every candidate)."""
     try:
         return date.fromisoformat(published[:10]).toordinal()
     except ValueError:
@@ -126,19 +129,19 @@ class StoryIndex:
     def _common(self) -> float:
         return max(MIN_COMMON, COMMON_SHARE * len(self.profiles))
 
-    def _idf(self, term: str) -> float:
-        return math.log(1.0 + (len(self.profiles) + 1) / (1 + len(self.by_term.get(term, ()))))
-
     def best_story(self, terms: dict[str, float], published: str) -> str | None:
         """The story a document with these terms and date belongs to, or None."""
         common = self._common()
-        rare = [t for t in terms if len(self.by_term.get(t, ())) <= common]
+        by_term = self.by_term
+        rare = [t for t in terms if len(by_term.get(t, ())) <= common]
         candidates: set[str] = set()
         for t in rare:
-            candidates |= self.by_term.get(t, set())
+            candidates.update(by_term.get(t, ()))
         if not candidates:
             return None
-        idf = {t: self._idf(t) for t in terms}
+        n = len(self.profiles) + 1
+        # rarity: few stories hold the term
+        idf = {t: math.log(1.0 + n / (1 + len(by_term.get(t, ())))) for t in terms}
         total = sum(idf.values()) or 1.0
         day = _day(published)
         best: tuple[float, str] | None = None
@@ -177,7 +180,8 @@ class StoryIndex:
         merged = dict(p.terms)
         for t, w in terms.items():
             merged[t] = merged.get(t, 0.0) + w
-        kept = dict(sorted(merged.items(), key=lambda kv: (-kv[1], kv[0]))[:PROFILE_TERMS])
+        kept = merged if len(merged) <= PROFILE_TERMS else \
+            {t: -w for w, t in sorted((-w, t) for t, w in merged.items())[:PROFILE_TERMS]}
         for t in p.terms.keys() - kept.keys():
             self.by_term[t].discard(story)
         for t in kept.keys() - p.terms.keys():

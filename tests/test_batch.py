@@ -327,6 +327,28 @@ def test_local_jobs_give_identical_files(tmp_path: Path) -> None:
         assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes()
 
 
+def test_comparisons_in_workers_match_one_process(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Groups compared by worker processes give the reports and stored conflicts (ids, first
+    runs, pair keys) of comparing them in the main process."""
+    from checker import batch
+
+    write_feed(tmp_path / "feed", 120, seed=5)
+    monkeypatch.setattr(batch, "GROUPS_PER_TX", 7)  # many chunks, so that results interleave
+    for j, threshold in (("1", 10**9), ("2", 0)):
+        monkeypatch.setattr(batch, "PARALLEL_GROUPS", threshold)
+        assert numcheck("batch", tmp_path / "feed", "--store", tmp_path / f"{j}.db", "--jobs",
+                        j, "--quiet", "--out", tmp_path / j) == 0
+    for name in ("claims.csv", "conflicts.csv", "report.md"):
+        one = (tmp_path / "1" / name).read_bytes()
+        assert one.count(b"\n") > 10
+        assert (tmp_path / "2" / name).read_bytes() == one
+    rows = ["SELECT * FROM conflicts ORDER BY conflict_id", "SELECT COUNT(*) FROM dirty_groups"]
+    for sql in rows:
+        assert _db(tmp_path / "1.db").execute(sql).fetchall() == \
+            _db(tmp_path / "2.db").execute(sql).fetchall()
+
+
 def test_dask_local_cluster_gives_identical_files(tmp_path: Path) -> None:
     """--engine dask on a LocalCluster (2 worker processes) writes the local run's bytes."""
     pytest.importorskip("dask.distributed")
