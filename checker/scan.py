@@ -5,6 +5,8 @@ Every figure the quantity pattern can match holds a digit or a number word, and 
 match reaches further than ``BACK`` characters before its anchor (a hedge, a currency
 and "between" at most) or ``AHEAD`` after it. So searching in those windows finds the
 same matches as scanning the whole text, at a fraction of the cost on ordinary prose.
+Before an anchor, a match can only open over words it may hold (hedges, currencies, number
+words), so the look back stops at the first other word.
 Non-claim patterns (dates, designations...) only matter where they cover a figure, so
 they too run only in the merged windows around the anchors.
 """
@@ -33,8 +35,7 @@ COVER = 0.6    # share of a text its windows may cover before one pass over it a
 @lru_cache(maxsize=8)
 def _anchor_pattern(rules: Rules) -> Any:
     """A run of digits, or the start of a word that begins like a number word ("ten",
-    "dozens"), in
-    a lower-cased text (the standard ``re`` engine scans this one fastest)."""
+    "dozens"), in a lower-cased text (the standard ``re`` engine scans this one fastest)."""
     words: set[str] = set()
     for table in (rules.units, rules.tens, rules.scales, rules.collectives, rules.fractions):
         words.update(w.lower() for w in table)
