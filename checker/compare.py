@@ -16,11 +16,11 @@ from functools import lru_cache
 
 from .model import Claim, Conflict
 from .rules import Rules
-from .subjects import is_time_scope
+from .subjects import PART, is_time_scope
 
 REWRITE_SIMILARITY = 0.6
 # scope parts that say what kind of figure a claim is, never where the story happens
-STANDINGS = frozenset({"forecast", "earlier figure"})
+STANDINGS = frozenset({"forecast", "earlier figure", PART})
 
 
 def effective_interval(c: Claim, factor: float = 1.0) -> tuple[float, float]:
@@ -196,7 +196,9 @@ def compare_pair(a: Claim, b: Claim, scopes: dict[str, frozenset[str]],
             why = f"different scopes ({'; '.join(sorted(sa))} vs {'; '.join(sorted(sb))})"
         else:
             part = sa or sb
-            why = f"a part ({'; '.join(sorted(part))}) against the whole"
+            named = sorted(part - {PART})
+            why = (f"a part ({'; '.join(named)}) against the whole" if named
+                   else "a part of the total against the total")
         return flag("scope", why)
     # a tally by its counted noun, or by the key's last word ("firefighters||count injured")
     tally = a.counted in rules.running_tallies or a.subject.rsplit(" ", 1)[-1] in \

@@ -459,7 +459,8 @@ def _scope(text: str, rest: list[Token], qs: int, rules: Rules, places: list[Pla
                     j += 1
                 label = " ".join(strip_possessive(n.text) for n in name)
                 modifier = (not place_noun and j < len(rest) and rest[j].is_word
-                            and rest[j].lower not in rules.phrase_stoppers)
+                            and rest[j].lower not in rules.phrase_stoppers
+                            and rest[j].lower not in rules.part_after)  # "at Dover alone"
                 if not country and not modifier and not rules.time_pattern.fullmatch(label):
                     parts.append(label)
                     break
@@ -469,6 +470,7 @@ def _scope(text: str, rest: list[Token], qs: int, rules: Rules, places: list[Pla
         if not any(p.start == lead.start("place") and p.kind in ("country", "demonym")
                    for p in places) and not rules.time_pattern.fullmatch(place):
             parts.append(place)
+    placed = bool(parts)  # a place narrows the figure (a time part may follow)
     clause_end = _CLAUSE_END.search(text, qs)
     window = text[qs: clause_end.start() if clause_end else qs + 80]
     tm = rules.time_pattern.search(window[:120])
@@ -481,4 +483,19 @@ def _scope(text: str, rest: list[Token], qs: int, rules: Rules, places: list[Pla
     if any(left.endswith(marker) for marker in rules.earlier_markers) or \
             _FROM_END.search(left) and _CHANGE_BEFORE.search(text, max(0, qs - 60), qs):
         parts.append("earlier figure")
+    if placed and _is_part(left, window, rules):
+        parts.append(PART)  # "including 900 at the North Quay terminal alone": a part there
     return "; ".join(parts)
+
+
+PART = "part of a total"  # a scope part: the figure is a part of one given before it
+
+
+def _is_part(left: str, clause: str, rules: Rules) -> bool:
+    """Whether a figure narrowed to a place is a part of a total given before it: "including
+    nearly 900 at the terminal", "of which 300 in the capital", "900 at the terminal alone"."""
+    if any(left.endswith(m) and (len(left) == len(m) or not left[-len(m) - 1].isalnum())
+           for m in rules.part_before):
+        return True
+    words = clause.lower().split()
+    return any(w.strip(",.;:!?") in rules.part_after for w in words)

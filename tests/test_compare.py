@@ -31,6 +31,15 @@ CASES = [
     ("time-of-day-on-one-side", "Shares rose to $41.20 in morning trading.",
      "Shares ended the day at $39.80.", ["scope"],
      "a time of day marks an earlier snapshot than the article's now"),
+    ("part-of-total", "More than 3,000 lorries were stuck at the border crossings.",
+     "Officials counted 3,000 lorries, including nearly 700 lorries at Dover alone.",
+     ["scope", "scope"],
+     "a part of a total at one place is a scope difference with each total, not a conflict"),
+    ("part-of-total-both-sides",
+     "Some 3,000 lorries were stuck, including 700 lorries at Dover alone.",
+     "Some 3,000 lorries were stuck, including 400 lorries at Dover alone.",
+     ["scope", "scope", "scope", "conflict", "scope"],
+     "two parts at one place still conflict; each against a total is a scope difference"),
 ]
 
 

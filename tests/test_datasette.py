@@ -80,7 +80,7 @@ def test_datasette_serves_the_store(tmp_path: Path) -> None:
                     pytest.fail(f"datasette did not start: {out[-2000:]}")
                 time.sleep(0.2)
         rows = _get(f"{base}/numcheck/conflicts.json?_shape=array")
-        assert isinstance(rows, list) and len(rows) == 12
+        assert isinstance(rows, list) and len(rows) == 16
         assert {r["status"] for r in rows} == {"new"}
         page = _get(f"{base}/numcheck/conflicts.json")
         assert isinstance(page, dict)
@@ -88,7 +88,7 @@ def test_datasette_serves_the_store(tmp_path: Path) -> None:
         meta = _get(f"{base}/-/metadata.json")
         assert isinstance(meta, dict) and meta["title"] == "numcheck store"
         queue = _get(f"{base}/numcheck/review_queue.json?_shape=array")
-        assert isinstance(queue, list) and len(queue) == 12 and queue[0]["quote_a"]
+        assert isinstance(queue, list) and len(queue) == 16 and queue[0]["quote_a"]
     finally:
         proc.terminate()
         try:
