@@ -122,6 +122,7 @@ class Rules:
     earlier_markers: tuple[str, ...]
     part_before: tuple[str, ...]
     part_after: tuple[str, ...]
+    measure_before: frozenset[str]
     forecast_markers: tuple[str, ...]  # "expected", "guidance": a forecast, not an outturn
     revenue_verbs: frozenset[str]  # "rates will bring in $2bn": the sum is what rates raise
     abbreviations: frozenset[str]
@@ -470,7 +471,7 @@ def _load(dirs: tuple[Path, ...]) -> Rules:
                  "generic_counted", "verb_counted", "money_words", "time_pattern", "counter_prefixes",
                  "forecast_markers", "revenue_verbs", "day_pattern"}
     _check_keys("subjects.toml", subj, subj_keys | {"spending_heads", "part_before",
-                                                     "part_after"}, subj_keys)
+                                                     "part_after", "measure_before"}, subj_keys)
     for key in ("time_pattern", "day_pattern"):
         if not isinstance(subj[key], str):
             raise RulesError(f"subjects.toml {key}: expected a regex string")
@@ -555,6 +556,7 @@ def _load(dirs: tuple[Path, ...]) -> Rules:
         earlier_markers=_str_list("subjects.toml earlier_markers", subj["earlier_markers"]),
         part_before=_str_list("subjects.toml part_before", subj.get("part_before", [])),
         part_after=_str_list("subjects.toml part_after", subj.get("part_after", [])),
+        measure_before=lower_set("subjects.toml measure_before", subj.get("measure_before", [])),
         forecast_markers=_str_list("subjects.toml forecast_markers", subj["forecast_markers"]),
         revenue_verbs=lower_set("subjects.toml revenue_verbs", subj["revenue_verbs"]),
         abbreviations=abbreviations,

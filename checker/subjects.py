@@ -228,6 +228,8 @@ def find_subject(q: Quantity, sentence: Sentence, context: str, rules: Rules,
         if name:
             whose = name
     before = tokens(text, max(0, qs - 60), qs)
+    if uclass == "count" and before and before[-1].lower in rules.measure_before:
+        counted = before[-1].lower  # "a magnitude 6.1 quake": the figure is a magnitude
     ref = ""
     if counted in rules.reference_words or not counted:
         ref = counted
