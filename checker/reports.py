@@ -133,11 +133,7 @@ def conflicts_table(conflicts: Sequence[Conflict]) -> pd.DataFrame:
     """One row per flagged pair, conflicts before scope differences."""
     import pandas as pd
 
-    rows = [{k: getattr(c, k) for k in CONFLICT_COLUMNS} for c in conflicts]
-    df = pd.DataFrame(rows, columns=CONFLICT_COLUMNS)
-    if len(df):
-        df["ratio"] = df["ratio"].map(_ratio_text)
-    return df
+    return pd.DataFrame(conflict_rows(conflicts), columns=CONFLICT_COLUMNS)
 
 
 def csv_rows(columns: Sequence[str], rows: Iterable[Sequence[Any]], header: bool = True) -> str:
